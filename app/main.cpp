@@ -1,0 +1,12 @@
+// limuon-lab: the LiMuon Lab executable. The window comes with the GUI issue; today every command is
+// headless and lives in the engine (limuon::cli), so the tests exercise the same code.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "limuon/cli.hpp"
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  return limuon::cli::run(args, std::cout, std::cerr);
+}

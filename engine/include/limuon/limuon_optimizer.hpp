@@ -1,0 +1,102 @@
+// LiMuon (Huang, Luo, Chen, arXiv 2509.14562): Muon's orthogonalised update driven by a STORM
+// (variance-reduced) momentum, optionally stored as rank-r randomized-SVD factors.
+//
+//   M_{t+1} = g(W_{t+1}; xi_{t+1}) + (1 - beta) * (M_t - g(W_t; xi_{t+1})),   M_0 = g(W_0; xi_0)
+//   W_{t+1} = (1 - lr * wd) * W_t - lr * scale(m, n) * polar(M_t)
+//
+// Both gradients of a step use the SAME minibatch, so step(closure) evaluates the closure twice. The
+// first call uses its batch as both xi_0 and xi_1 (the correction is then zero for the dense momentum).
+//
+// Modes (see ../shared/LIMUON.md, "Memory: count it honestly"):
+//   rank == 0                          option #1: dense M (m*n numbers), polar by svd or newton_schulz
+//   rank  > 0, polar == lowrank        option #2 with the rank-r update U_r V_r^T: (m+n)*r + r numbers
+//   rank  > 0, polar svd/newton_schulz option #2 as the paper writes it: the dense M_t must persist for
+//                                      the next update, so m*n + (m+n)*r + r numbers (more than Muon)
+//
+// One optimizer object also trains the non-matrix parameters: a group whose options say adamw(true)
+// gets decoupled AdamW (see make_param_groups in param_groups.hpp).
+#pragma once
+
+#include <torch/optim/optimizer.h>
+#include <torch/optim/serialize.h>
+
+#include <cstdint>
+#include <tuple>
+#include <vector>
+
+#include "limuon/optim_types.hpp"
+#include "limuon/persistent_state.hpp"
+#include "limuon/step_stats.hpp"
+
+namespace limuon {
+
+struct LiMuonOptions : public torch::optim::OptimizerCloneableOptions<LiMuonOptions> {
+  LiMuonOptions(double lr = 0.02);
+  TORCH_ARG(double, lr) = 0.02;
+  TORCH_ARG(double, beta) = 0.1;            // STORM weight: (1 - beta) scales the correction; in [0, 1)
+  TORCH_ARG(int64_t, rank) = 0;             // 0 = full-rank momentum (option #1); r > 0 = option #2
+  TORCH_ARG(int64_t, oversampling) = 5;     // randomized SVD sketch size l = rank + oversampling
+  TORCH_ARG(int64_t, power_iters) = 0;      // randomized SVD power iterations
+  TORCH_ARG(Polar, polar) = Polar::newton_schulz;
+  TORCH_ARG(int64_t, ns_steps) = 5;
+  TORCH_ARG(NsCoefficients, ns_coefficients) = kMuonNsCoefficients;
+  TORCH_ARG(double, weight_decay) = 0.0;    // decoupled: W <- (1 - lr * wd) W
+  TORCH_ARG(LrScale, lr_scale) = LrScale::shape;
+  TORCH_ARG(int64_t, seed) = 0;             // randomized SVD sketches; the per-parameter seed is kept in the state
+  // Parameters of a group with adamw(true) get AdamW instead (embeddings, head, biases, gains).
+  TORCH_ARG(bool, adamw) = false;
+  TORCH_ARG(AdamWBetas, adamw_betas) = AdamWBetas{0.9, 0.95};
+  TORCH_ARG(double, adamw_eps) = 1e-8;
+
+ public:
+  void serialize(torch::serialize::InputArchive& archive) override;
+  void serialize(torch::serialize::OutputArchive& archive) const override;
+  double get_lr() const override { return lr(); }
+  void set_lr(const double lr) override { this->lr(lr); }
+};
+
+struct LiMuonParamState : public torch::optim::OptimizerCloneableParamState<LiMuonParamState>,
+                          public PersistentState {
+  TORCH_ARG(int64_t, step) = 0;
+  TORCH_ARG(int64_t, rsvd_seed) = 0;   // this parameter's sketch stream; sketch k uses (rsvd_seed, k)
+  TORCH_ARG(torch::Tensor, momentum);  // dense M_t (option #1, or option #2 with a dense polar)
+  TORCH_ARG(torch::Tensor, u);         // M_hat_t = u diag(s) v^T (option #2)
+  TORCH_ARG(torch::Tensor, s);
+  TORCH_ARG(torch::Tensor, v);
+  TORCH_ARG(torch::Tensor, exp_avg);     // AdamW groups
+  TORCH_ARG(torch::Tensor, exp_avg_sq);
+
+ public:
+  void serialize(torch::serialize::InputArchive& archive) override;
+  void serialize(torch::serialize::OutputArchive& archive) const override;
+  std::vector<torch::Tensor> tensors() const override;
+  int64_t counters() const override { return 2; }
+};
+
+class LiMuon : public torch::optim::Optimizer {
+ public:
+  explicit LiMuon(std::vector<torch::optim::OptimizerParamGroup> param_groups, LiMuonOptions defaults = {});
+  explicit LiMuon(std::vector<torch::Tensor> params, LiMuonOptions defaults = {});
+
+  // The two-pass STORM step. The closure computes the loss on ONE fixed batch and calls backward()
+  // WITHOUT zeroing gradients: LiMuon zeroes them before the first pass and leaves the correction
+  // (1 - beta)(M_t - g(W_t; xi)) in them for the second, which accumulates g(W_{t+1}; xi) on top.
+  // Throws std::invalid_argument without a closure. Returns the loss of the first pass.
+  torch::Tensor step(LossClosure closure) override;
+
+  const StepStats& stats() const { return stats_; }
+  void save(torch::serialize::OutputArchive& archive) const override;
+  void load(torch::serialize::InputArchive& archive) override;
+
+ private:
+  void validate_group(const torch::optim::OptimizerParamGroup& group) const;
+  LiMuonParamState& matrix_state(const torch::Tensor& p, const LiMuonOptions& o, int64_t index);
+  StepStats stats_;
+
+  template <typename Self, typename Archive>
+  static void serialize(Self& self, Archive& archive) {
+    torch::optim::serialize<LiMuonParamState, LiMuonOptions>(archive, self);
+  }
+};
+
+}  // namespace limuon

@@ -1,0 +1,64 @@
+#include "limuon/rsvd.hpp"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <algorithm>
+
+namespace limuon {
+namespace {
+
+uint64_t splitmix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+at::Tensor orthonormal_basis(const at::Tensor& y) {
+  return std::get<0>(at::linalg_qr(y, "reduced"));
+}
+
+}  // namespace
+
+at::Tensor LowRankFactors::reconstruct() const { return at::matmul(u * s.unsqueeze(0), v.t()); }
+
+at::Tensor LowRankFactors::polar() const { return at::matmul(u, v.t()); }
+
+uint64_t sketch_stream_seed(uint64_t seed, uint64_t param_index) {
+  return splitmix64(splitmix64(seed) ^ param_index);
+}
+
+at::Generator sketch_generator(uint64_t stream_seed, uint64_t counter) {
+  return at::detail::createCPUGenerator(splitmix64(stream_seed ^ splitmix64(counter)));
+}
+
+at::Tensor randomized_range(const at::Tensor& a, int64_t columns, int64_t power_iters, at::Generator gen) {
+  TORCH_CHECK(a.dim() == 2, "randomized_range needs a matrix, got shape ", a.sizes());
+  TORCH_CHECK(columns >= 1 && columns <= std::min(a.size(0), a.size(1)),
+              "randomized_range: columns must be in [1, min(m, n)], got ", columns, " for shape ", a.sizes());
+  const at::Tensor omega = at::randn({a.size(1), columns}, gen, a.options());
+  at::Tensor q = orthonormal_basis(at::matmul(a, omega));
+  for (int64_t i = 0; i < power_iters; ++i) {
+    // Re-orthonormalise after each product: without it the columns collapse onto the top singular vector.
+    const at::Tensor z = orthonormal_basis(at::matmul(a.t(), q));
+    q = orthonormal_basis(at::matmul(a, z));
+  }
+  return q;
+}
+
+LowRankFactors randomized_svd(const at::Tensor& a, const RsvdConfig& config, at::Generator gen) {
+  TORCH_CHECK(config.rank >= 1 && config.rank <= std::min(a.size(0), a.size(1)),
+              "randomized_svd: rank must be in [1, min(m, n)], got ", config.rank, " for shape ", a.sizes());
+  TORCH_CHECK(config.oversampling >= 0 && config.power_iters >= 0,
+              "randomized_svd: oversampling and power_iters must be >= 0");
+  const int64_t columns = std::min(config.rank + config.oversampling, std::min(a.size(0), a.size(1)));
+  const at::Tensor q = randomized_range(a, columns, config.power_iters, gen);
+  const at::Tensor b = at::matmul(q.t(), a);  // l x n: small
+  auto [ub, s, vh] = at::linalg_svd(b, /*full_matrices=*/false);
+  const int64_t r = config.rank;
+  return LowRankFactors{at::matmul(q, ub.narrow(1, 0, r)), s.narrow(0, 0, r).contiguous(),
+                        vh.narrow(0, 0, r).t().contiguous()};
+}
+
+}  // namespace limuon

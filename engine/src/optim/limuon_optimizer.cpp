@@ -1,0 +1,276 @@
+#include "limuon/limuon_optimizer.hpp"
+
+#include <ATen/ATen.h>
+#include <torch/serialize/archive.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "limuon/polar.hpp"
+#include "limuon/rsvd.hpp"
+#include "option_checks.hpp"
+#include "param_helpers.hpp"
+
+namespace limuon {
+namespace {
+
+at::Tensor dense_polar(const at::Tensor& m, const LiMuonOptions& o) {
+  if (o.polar() == Polar::svd) return polar_svd(m);
+  return polar_newton_schulz(m, NewtonSchulzConfig{o.ns_steps(), o.ns_coefficients()});
+}
+
+bool keeps_dense_momentum(const LiMuonOptions& o) { return o.rank() == 0 || o.polar() != Polar::lowrank; }
+
+// W_{t+1} = (1 - lr wd) W_t - lr scale(m, n) polar(M_t)
+void apply_update(at::Tensor& w, const LiMuonParamState& st, const LiMuonOptions& o) {
+  const double step_size = o.lr() * lr_scale_factor(o.lr_scale(), w.size(0), w.size(1));
+  const double decay = 1 - o.lr() * o.weight_decay();
+  if (o.polar() == Polar::lowrank) {
+    w.addmm_(st.u(), st.v().t(), decay, -step_size);  // U_r V_r^T applied in place: no m x n temporary
+    return;
+  }
+  const at::Tensor direction = dense_polar(st.momentum(), o);
+  if (decay != 1) w.mul_(decay);
+  w.add_(direction, -step_size);
+}
+
+// g <- (1 - beta) (M_t - g(W_t; xi)), in the gradient's own buffer; M_t is M_hat_t in option #2.
+void storm_correction(at::Tensor& g, const LiMuonParamState& st, const LiMuonOptions& o) {
+  const double keep = 1 - o.beta();
+  if (o.rank() == 0) {
+    g.sub_(st.momentum()).mul_(-keep);
+  } else {
+    g.addmm_(st.u() * st.s().unsqueeze(0), st.v().t(), /*beta=*/-keep, /*alpha=*/keep);
+  }
+}
+
+// After pass 2 the gradient buffer holds M_{t+1} exactly; keep it densely and/or as rank-r factors.
+void store_momentum(const at::Tensor& m_next, LiMuonParamState& st, const LiMuonOptions& o, int64_t counter) {
+  if (o.rank() > 0) {
+    const RsvdConfig config{o.rank(), o.oversampling(), o.power_iters()};
+    LowRankFactors f = randomized_svd(m_next, config, sketch_generator(st.rsvd_seed(), counter));
+    st.u(f.u).s(f.s).v(f.v);
+  }
+  if (keeps_dense_momentum(o)) {
+    if (st.momentum().defined()) st.momentum().copy_(m_next);
+    else st.momentum(m_next.clone());
+  }
+}
+
+}  // namespace
+
+// [SECTION] options and state serialization
+
+LiMuonOptions::LiMuonOptions(double lr) : lr_(lr) {}
+
+void LiMuonOptions::serialize(torch::serialize::OutputArchive& archive) const {
+  using detail::write_value;
+  write_value(archive, "lr", lr());
+  write_value(archive, "beta", beta());
+  write_value(archive, "rank", rank());
+  write_value(archive, "oversampling", oversampling());
+  write_value(archive, "power_iters", power_iters());
+  write_value(archive, "polar", static_cast<int64_t>(polar()));
+  write_value(archive, "ns_steps", ns_steps());
+  write_value(archive, "ns_a", std::get<0>(ns_coefficients()));
+  write_value(archive, "ns_b", std::get<1>(ns_coefficients()));
+  write_value(archive, "ns_c", std::get<2>(ns_coefficients()));
+  write_value(archive, "weight_decay", weight_decay());
+  write_value(archive, "lr_scale", static_cast<int64_t>(lr_scale()));
+  write_value(archive, "seed", seed());
+  write_value(archive, "adamw", static_cast<int64_t>(adamw()));
+  write_value(archive, "adamw_beta1", std::get<0>(adamw_betas()));
+  write_value(archive, "adamw_beta2", std::get<1>(adamw_betas()));
+  write_value(archive, "adamw_eps", adamw_eps());
+}
+
+void LiMuonOptions::serialize(torch::serialize::InputArchive& archive) {
+  using detail::read_double;
+  using detail::read_int;
+  const LiMuonOptions d;
+  lr(read_double(archive, "lr", d.lr()));
+  beta(read_double(archive, "beta", d.beta()));
+  rank(read_int(archive, "rank", d.rank()));
+  oversampling(read_int(archive, "oversampling", d.oversampling()));
+  power_iters(read_int(archive, "power_iters", d.power_iters()));
+  polar(static_cast<Polar>(read_int(archive, "polar", static_cast<int64_t>(d.polar()))));
+  ns_steps(read_int(archive, "ns_steps", d.ns_steps()));
+  ns_coefficients({read_double(archive, "ns_a", std::get<0>(d.ns_coefficients())),
+                   read_double(archive, "ns_b", std::get<1>(d.ns_coefficients())),
+                   read_double(archive, "ns_c", std::get<2>(d.ns_coefficients()))});
+  weight_decay(read_double(archive, "weight_decay", d.weight_decay()));
+  lr_scale(static_cast<LrScale>(read_int(archive, "lr_scale", static_cast<int64_t>(d.lr_scale()))));
+  seed(read_int(archive, "seed", d.seed()));
+  adamw(read_int(archive, "adamw", 0) != 0);
+  adamw_betas({read_double(archive, "adamw_beta1", std::get<0>(d.adamw_betas())),
+               read_double(archive, "adamw_beta2", std::get<1>(d.adamw_betas()))});
+  adamw_eps(read_double(archive, "adamw_eps", d.adamw_eps()));
+}
+
+void LiMuonParamState::serialize(torch::serialize::OutputArchive& archive) const {
+  detail::write_value(archive, "step", step());
+  detail::write_value(archive, "rsvd_seed", rsvd_seed());
+  detail::write_tensor_if_defined(archive, "momentum", momentum());
+  detail::write_tensor_if_defined(archive, "u", u());
+  detail::write_tensor_if_defined(archive, "s", s());
+  detail::write_tensor_if_defined(archive, "v", v());
+  detail::write_tensor_if_defined(archive, "exp_avg", exp_avg());
+  detail::write_tensor_if_defined(archive, "exp_avg_sq", exp_avg_sq());
+}
+
+void LiMuonParamState::serialize(torch::serialize::InputArchive& archive) {
+  step(detail::read_int(archive, "step", 0));
+  rsvd_seed(detail::read_int(archive, "rsvd_seed", 0));
+  momentum(detail::read_tensor_if_present(archive, "momentum"));
+  u(detail::read_tensor_if_present(archive, "u"));
+  s(detail::read_tensor_if_present(archive, "s"));
+  v(detail::read_tensor_if_present(archive, "v"));
+  exp_avg(detail::read_tensor_if_present(archive, "exp_avg"));
+  exp_avg_sq(detail::read_tensor_if_present(archive, "exp_avg_sq"));
+}
+
+std::vector<torch::Tensor> LiMuonParamState::tensors() const {
+  std::vector<torch::Tensor> out;
+  for (const auto* t : {&momentum(), &u(), &s(), &v(), &exp_avg(), &exp_avg_sq()})
+    if (t->defined()) out.push_back(*t);
+  return out;
+}
+
+// [SECTION] construction and validation
+
+LiMuon::LiMuon(std::vector<torch::optim::OptimizerParamGroup> param_groups, LiMuonOptions defaults)
+    : Optimizer(std::move(param_groups), std::make_unique<LiMuonOptions>(defaults)) {
+  for (const auto& group : param_groups_) validate_group(group);
+}
+
+LiMuon::LiMuon(std::vector<torch::Tensor> params, LiMuonOptions defaults)
+    : LiMuon(std::vector<torch::optim::OptimizerParamGroup>{torch::optim::OptimizerParamGroup(std::move(params))},
+             std::move(defaults)) {}
+
+void LiMuon::validate_group(const torch::optim::OptimizerParamGroup& group) const {
+  const auto& o = static_cast<const LiMuonOptions&>(group.options());
+  using detail::require;
+  require(o.lr() >= 0, "LiMuon", "lr", o.lr(), "must be >= 0");
+  require(o.weight_decay() >= 0, "LiMuon", "weight_decay", o.weight_decay(), "must be >= 0");
+  detail::check_adamw_options("LiMuon", o.adamw_betas(), o.adamw_eps());
+  if (o.adamw()) return;  // the matrix options below do not apply to an AdamW group
+  require(o.beta() >= 0 && o.beta() < 1, "LiMuon", "beta", o.beta(), "must be in [0, 1)");
+  require(o.rank() >= 0, "LiMuon", "rank", o.rank(), "must be >= 0 (0 = full-rank momentum)");
+  require(o.oversampling() >= 0, "LiMuon", "oversampling", o.oversampling(), "must be >= 0");
+  require(o.power_iters() >= 0, "LiMuon", "power_iters", o.power_iters(), "must be >= 0");
+  require(o.ns_steps() >= 1, "LiMuon", "ns_steps", o.ns_steps(), "must be >= 1");
+  detail::check_enum("LiMuon", o.polar(), o.lr_scale());
+  require(!(o.polar() == Polar::lowrank && o.rank() == 0), "LiMuon", "polar", "lowrank",
+          "needs rank > 0 (the rank-r factors it is taken from)");
+  for (const auto& p : group.params()) {
+    detail::check_matrix_param("LiMuon", p);
+    const int64_t min_dim = std::min(p.size(0), p.numel() / p.size(0));
+    require(o.rank() <= min_dim, "LiMuon", "rank", o.rank(),
+            "exceeds min(m, n) = " + std::to_string(min_dim) + " of a parameter of shape " +
+                detail::shape_string(p));
+  }
+}
+
+LiMuonParamState& LiMuon::matrix_state(const torch::Tensor& p, const LiMuonOptions& o, int64_t index) {
+  auto& slot = state_[detail::state_key(p)];
+  if (!slot) {
+    // M_0 = g(W_0; xi_0): the first pass's gradient, kept in the mode's own form.
+    auto st = std::make_unique<LiMuonParamState>();
+    st->rsvd_seed(static_cast<int64_t>(sketch_stream_seed(static_cast<uint64_t>(o.seed()), index)));
+    store_momentum(detail::as_matrix(p.grad()), *st, o, /*counter=*/0);
+    slot = std::move(st);
+  }
+  return static_cast<LiMuonParamState&>(*slot);
+}
+
+// [SECTION] the two-pass step
+
+torch::Tensor LiMuon::step(LossClosure closure) {
+  if (!closure)
+    throw std::invalid_argument(
+        "LiMuon::step needs a closure: its STORM momentum evaluates the gradient twice on the same batch "
+        "(at the old and at the new weights). Pass a closure that computes the loss on one batch and calls "
+        "backward() without zeroing gradients.");
+  stats_.last_skipped = false;
+
+  // Pass 1: g(W_t; xi). Gradients start undefined so that parameters the closure does not reach stay untouched.
+  for (auto& group : param_groups_)
+    for (auto& p : group.params()) p.mutable_grad() = torch::Tensor();
+  torch::Tensor loss;
+  {
+    at::AutoGradMode grad_on(true);
+    loss = closure();
+  }
+  ++stats_.grad_evals;
+  at::NoGradGuard no_grad;
+
+  std::vector<torch::Tensor> grads;
+  for (auto& group : param_groups_)
+    for (auto& p : group.params())
+      if (p.grad().defined()) grads.push_back(p.grad());
+  if (!detail::all_finite(grads)) {
+    ++stats_.skipped_nonfinite;
+    stats_.last_skipped = true;
+    return loss;
+  }
+
+  // Update every parameter, and turn each matrix gradient into the STORM correction.
+  std::vector<std::pair<torch::Tensor, const LiMuonOptions*>> matrices;
+  int64_t index = 0;
+  for (auto& group : param_groups_) {
+    const auto& o = static_cast<const LiMuonOptions&>(group.options());
+    for (auto& p : group.params()) {
+      const int64_t param_index = index++;
+      if (!p.grad().defined()) continue;
+      if (o.adamw()) {
+        auto& slot = state_[detail::state_key(p)];
+        if (!slot) {
+          auto st = std::make_unique<LiMuonParamState>();
+          st->exp_avg(torch::zeros_like(p, at::MemoryFormat::Preserve));
+          st->exp_avg_sq(torch::zeros_like(p, at::MemoryFormat::Preserve));
+          slot = std::move(st);
+        }
+        auto& st = static_cast<LiMuonParamState&>(*slot);
+        st.step(st.step() + 1);
+        detail::adamw_update(p, p.grad(), st.exp_avg(), st.exp_avg_sq(), st.step(), o.lr(), o.adamw_betas(),
+                             o.adamw_eps(), o.weight_decay());
+        p.mutable_grad() = torch::Tensor();  // pass 2 must not mix its gradient into this one
+        continue;
+      }
+      auto& st = matrix_state(p, o, param_index);
+      torch::Tensor w = detail::as_matrix(p);
+      torch::Tensor g = detail::as_matrix(p.mutable_grad());
+      apply_update(w, st, o);
+      storm_correction(g, st, o);
+      matrices.emplace_back(p, &o);
+    }
+  }
+
+  // Pass 2: backward accumulates g(W_{t+1}; xi) onto the corrections, leaving M_{t+1} in p.grad.
+  {
+    at::AutoGradMode grad_on(true);
+    closure();
+  }
+  ++stats_.grad_evals;
+
+  grads.clear();
+  for (auto& [p, o] : matrices) grads.push_back(p.grad());
+  if (!detail::all_finite(grads)) {
+    ++stats_.kept_momentum;  // the weights moved with finite data; the momentum stays M_t
+    ++stats_.steps;
+    return loss;
+  }
+  for (auto& [p, o] : matrices) {
+    auto& st = static_cast<LiMuonParamState&>(*state_[detail::state_key(p)]);
+    store_momentum(detail::as_matrix(p.grad()), st, *o, st.step() + 1);
+    st.step(st.step() + 1);
+  }
+  ++stats_.steps;
+  return loss;
+}
+
+void LiMuon::save(torch::serialize::OutputArchive& archive) const { serialize(*this, archive); }
+
+void LiMuon::load(torch::serialize::InputArchive& archive) { serialize(*this, archive); }
+
+}  // namespace limuon

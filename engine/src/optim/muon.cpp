@@ -1,0 +1,170 @@
+#include "limuon/muon.hpp"
+
+#include <ATen/ATen.h>
+#include <torch/serialize/archive.h>
+
+#include <stdexcept>
+
+#include "limuon/polar.hpp"
+#include "option_checks.hpp"
+#include "param_helpers.hpp"
+
+namespace limuon {
+
+// [SECTION] options and state serialization
+
+MuonOptions::MuonOptions(double lr) : lr_(lr) {}
+
+void MuonOptions::serialize(torch::serialize::OutputArchive& archive) const {
+  using detail::write_value;
+  write_value(archive, "lr", lr());
+  write_value(archive, "momentum", momentum());
+  write_value(archive, "nesterov", static_cast<int64_t>(nesterov()));
+  write_value(archive, "polar", static_cast<int64_t>(polar()));
+  write_value(archive, "ns_steps", ns_steps());
+  write_value(archive, "ns_a", std::get<0>(ns_coefficients()));
+  write_value(archive, "ns_b", std::get<1>(ns_coefficients()));
+  write_value(archive, "ns_c", std::get<2>(ns_coefficients()));
+  write_value(archive, "ns_eps", ns_eps());
+  write_value(archive, "weight_decay", weight_decay());
+  write_value(archive, "lr_scale", static_cast<int64_t>(lr_scale()));
+  write_value(archive, "adamw", static_cast<int64_t>(adamw()));
+  write_value(archive, "adamw_beta1", std::get<0>(adamw_betas()));
+  write_value(archive, "adamw_beta2", std::get<1>(adamw_betas()));
+  write_value(archive, "adamw_eps", adamw_eps());
+}
+
+void MuonOptions::serialize(torch::serialize::InputArchive& archive) {
+  using detail::read_double;
+  using detail::read_int;
+  const MuonOptions d;
+  lr(read_double(archive, "lr", d.lr()));
+  momentum(read_double(archive, "momentum", d.momentum()));
+  nesterov(read_int(archive, "nesterov", 1) != 0);
+  polar(static_cast<Polar>(read_int(archive, "polar", static_cast<int64_t>(d.polar()))));
+  ns_steps(read_int(archive, "ns_steps", d.ns_steps()));
+  ns_coefficients({read_double(archive, "ns_a", std::get<0>(d.ns_coefficients())),
+                   read_double(archive, "ns_b", std::get<1>(d.ns_coefficients())),
+                   read_double(archive, "ns_c", std::get<2>(d.ns_coefficients()))});
+  ns_eps(read_double(archive, "ns_eps", d.ns_eps()));
+  weight_decay(read_double(archive, "weight_decay", d.weight_decay()));
+  lr_scale(static_cast<LrScale>(read_int(archive, "lr_scale", static_cast<int64_t>(d.lr_scale()))));
+  adamw(read_int(archive, "adamw", 0) != 0);
+  adamw_betas({read_double(archive, "adamw_beta1", std::get<0>(d.adamw_betas())),
+               read_double(archive, "adamw_beta2", std::get<1>(d.adamw_betas()))});
+  adamw_eps(read_double(archive, "adamw_eps", d.adamw_eps()));
+}
+
+void MuonParamState::serialize(torch::serialize::OutputArchive& archive) const {
+  detail::write_value(archive, "step", step());
+  detail::write_tensor_if_defined(archive, "momentum_buffer", momentum_buffer());
+  detail::write_tensor_if_defined(archive, "exp_avg", exp_avg());
+  detail::write_tensor_if_defined(archive, "exp_avg_sq", exp_avg_sq());
+}
+
+void MuonParamState::serialize(torch::serialize::InputArchive& archive) {
+  step(detail::read_int(archive, "step", 0));
+  momentum_buffer(detail::read_tensor_if_present(archive, "momentum_buffer"));
+  exp_avg(detail::read_tensor_if_present(archive, "exp_avg"));
+  exp_avg_sq(detail::read_tensor_if_present(archive, "exp_avg_sq"));
+}
+
+std::vector<torch::Tensor> MuonParamState::tensors() const {
+  std::vector<torch::Tensor> out;
+  for (const auto* t : {&momentum_buffer(), &exp_avg(), &exp_avg_sq()})
+    if (t->defined()) out.push_back(*t);
+  return out;
+}
+
+// [SECTION] construction and validation
+
+Muon::Muon(std::vector<torch::optim::OptimizerParamGroup> param_groups, MuonOptions defaults)
+    : Optimizer(std::move(param_groups), std::make_unique<MuonOptions>(defaults)) {
+  for (const auto& group : param_groups_) validate_group(group);
+}
+
+Muon::Muon(std::vector<torch::Tensor> params, MuonOptions defaults)
+    : Muon(std::vector<torch::optim::OptimizerParamGroup>{torch::optim::OptimizerParamGroup(std::move(params))},
+           std::move(defaults)) {}
+
+void Muon::validate_group(const torch::optim::OptimizerParamGroup& group) const {
+  const auto& o = static_cast<const MuonOptions&>(group.options());
+  using detail::require;
+  require(o.lr() >= 0, "Muon", "lr", o.lr(), "must be >= 0");
+  require(o.weight_decay() >= 0, "Muon", "weight_decay", o.weight_decay(), "must be >= 0");
+  detail::check_adamw_options("Muon", o.adamw_betas(), o.adamw_eps());
+  if (o.adamw()) return;
+  require(o.momentum() >= 0 && o.momentum() < 1, "Muon", "momentum", o.momentum(), "must be in [0, 1)");
+  require(o.ns_steps() >= 1, "Muon", "ns_steps", o.ns_steps(), "must be >= 1");
+  require(o.ns_eps() > 0, "Muon", "ns_eps", o.ns_eps(), "must be > 0");
+  detail::check_enum("Muon", o.polar(), o.lr_scale());
+  require(o.polar() != Polar::lowrank, "Muon", "polar", "lowrank",
+          "is LiMuon's option #2; Muon takes svd or newton_schulz");
+  for (const auto& p : group.params()) detail::check_matrix_param("Muon", p);
+}
+
+// [SECTION] the step
+
+torch::Tensor Muon::step(LossClosure closure) {
+  torch::Tensor loss;
+  stats_.last_skipped = false;
+  if (closure) {
+    at::AutoGradMode grad_on(true);
+    loss = closure();
+    ++stats_.grad_evals;
+  }
+  at::NoGradGuard no_grad;
+
+  std::vector<torch::Tensor> grads;
+  for (auto& group : param_groups_)
+    for (auto& p : group.params())
+      if (p.grad().defined()) grads.push_back(p.grad());
+  if (!detail::all_finite(grads)) {
+    ++stats_.skipped_nonfinite;
+    stats_.last_skipped = true;
+    return loss;
+  }
+
+  for (auto& group : param_groups_) {
+    const auto& o = static_cast<const MuonOptions&>(group.options());
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      auto& slot = state_[detail::state_key(p)];
+      if (!slot) {
+        auto st = std::make_unique<MuonParamState>();
+        if (o.adamw()) {
+          st->exp_avg(torch::zeros_like(p, at::MemoryFormat::Preserve));
+          st->exp_avg_sq(torch::zeros_like(p, at::MemoryFormat::Preserve));
+        } else {
+          st->momentum_buffer(torch::zeros_like(detail::as_matrix(p)));
+        }
+        slot = std::move(st);
+      }
+      auto& st = static_cast<MuonParamState&>(*slot);
+      st.step(st.step() + 1);
+      if (o.adamw()) {
+        detail::adamw_update(p, p.grad(), st.exp_avg(), st.exp_avg_sq(), st.step(), o.lr(), o.adamw_betas(),
+                             o.adamw_eps(), o.weight_decay());
+        continue;
+      }
+      const torch::Tensor g = detail::as_matrix(p.grad());
+      torch::Tensor w = detail::as_matrix(p);
+      torch::Tensor& buf = st.momentum_buffer();
+      buf.lerp_(g, 1 - o.momentum());
+      const torch::Tensor d = o.nesterov() ? g.lerp(buf, o.momentum()) : buf;
+      const torch::Tensor direction =
+          o.polar() == Polar::svd ? polar_svd(d)
+                                  : polar_newton_schulz(d, NewtonSchulzConfig{o.ns_steps(), o.ns_coefficients(), o.ns_eps()});
+      w.mul_(1 - o.lr() * o.weight_decay());
+      w.add_(direction, -o.lr() * lr_scale_factor(o.lr_scale(), w.size(0), w.size(1)));
+    }
+  }
+  ++stats_.steps;
+  return loss;
+}
+
+void Muon::save(torch::serialize::OutputArchive& archive) const { serialize(*this, archive); }
+
+void Muon::load(torch::serialize::InputArchive& archive) { serialize(*this, archive); }
+
+}  // namespace limuon

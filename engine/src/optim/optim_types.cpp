@@ -1,0 +1,52 @@
+#include "limuon/optim_types.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace limuon {
+
+double lr_scale_factor(LrScale scale, int64_t rows, int64_t cols) {
+  const double m = static_cast<double>(rows), n = static_cast<double>(cols);
+  switch (scale) {
+    case LrScale::none: return 1.0;
+    case LrScale::shape: return std::sqrt(std::max(1.0, m / n));
+    case LrScale::match_adamw_rms: return 0.2 * std::sqrt(std::max(m, n));
+  }
+  throw std::invalid_argument("lr_scale = " + std::to_string(static_cast<int64_t>(scale)) +
+                              " is not one of none, shape, match_adamw_rms");
+}
+
+Polar parse_polar(const std::string& text) {
+  if (text == "svd") return Polar::svd;
+  if (text == "newton_schulz" || text == "ns") return Polar::newton_schulz;
+  if (text == "lowrank") return Polar::lowrank;
+  throw std::invalid_argument("polar = '" + text + "' is not one of svd, newton_schulz, lowrank");
+}
+
+LrScale parse_lr_scale(const std::string& text) {
+  if (text == "none") return LrScale::none;
+  if (text == "shape") return LrScale::shape;
+  if (text == "match_adamw_rms") return LrScale::match_adamw_rms;
+  throw std::invalid_argument("lr_scale = '" + text + "' is not one of none, shape, match_adamw_rms");
+}
+
+std::string to_string(Polar polar) {
+  switch (polar) {
+    case Polar::svd: return "svd";
+    case Polar::newton_schulz: return "newton_schulz";
+    case Polar::lowrank: return "lowrank";
+  }
+  return "unknown(" + std::to_string(static_cast<int64_t>(polar)) + ")";
+}
+
+std::string to_string(LrScale scale) {
+  switch (scale) {
+    case LrScale::none: return "none";
+    case LrScale::shape: return "shape";
+    case LrScale::match_adamw_rms: return "match_adamw_rms";
+  }
+  return "unknown(" + std::to_string(static_cast<int64_t>(scale)) + ")";
+}
+
+}  // namespace limuon
