@@ -1,0 +1,166 @@
+// LiMuon's STORM recursion against a float64 reference written out by hand, for every mode.
+#include "limuon/limuon_optimizer.hpp"
+#include "limuon/rsvd.hpp"
+#include "support/references.hpp"
+
+#include <c10/util/string_utils.h>
+
+namespace {
+
+using limuon::LiMuon;
+using limuon::LiMuonOptions;
+using limuon::LiMuonParamState;
+using limuon::Polar;
+using limuon::test::max_abs_diff;
+using limuon::test::TinyNet;
+
+struct Mode {
+  int64_t rank;
+  Polar polar;
+};
+
+std::string name(const Mode& mode) {
+  return "rank " + std::to_string(mode.rank) + " polar " + limuon::to_string(mode.polar);
+}
+
+const LiMuonParamState& state_of(LiMuon& opt, const torch::Tensor& p) {
+  return static_cast<const LiMuonParamState&>(*opt.state().at(c10::guts::to_string(p.unsafeGetTensorImpl())));
+}
+
+// M_{t+1} = g(W_{t+1}; xi_{t+1}) + (1 - beta)(M_hat_t - g(W_t; xi_{t+1})),  W_{t+1} = (1 - lr wd) W_t - lr s polar(M_t)
+class StormReference {
+ public:
+  StormReference(const LiMuonOptions& o, std::vector<torch::Tensor> w) : o_(o), w_(std::move(w)) {}
+
+  void step(int64_t t, const torch::Tensor& x, const torch::Tensor& y) {
+    if (dense_.empty()) {  // M_0 = g(W_0; xi_0), compressed with sketch 0
+      auto [g1, g2] = TinyNet::grads(w_[0], w_[1], x, y);
+      dense_ = {g1, g2};
+      hat_ = {compress(g1, 0, 0), compress(g2, 1, 0)};
+    }
+    auto [o1, o2] = TinyNet::grads(w_[0], w_[1], x, y);
+    const std::vector<torch::Tensor> g_old = {o1, o2};
+    std::vector<torch::Tensor> w_new;
+    for (size_t i = 0; i < w_.size(); ++i) {
+      const double m = double(w_[i].size(0)), n = double(w_[i].size(1));
+      const double scale = std::sqrt(std::max(1.0, m / n));  // lr_scale shape
+      w_new.push_back((1 - o_.lr() * o_.weight_decay()) * w_[i] - o_.lr() * scale * direction(i));
+    }
+    auto [n1, n2] = TinyNet::grads(w_new[0], w_new[1], x, y);
+    const std::vector<torch::Tensor> g_new = {n1, n2};
+    for (size_t i = 0; i < w_.size(); ++i) {
+      const torch::Tensor m_hat = o_.rank() == 0 ? dense_[i] : hat_[i];
+      dense_[i] = g_new[i] + (1 - o_.beta()) * (m_hat - g_old[i]);
+      if (o_.rank() > 0) hat_[i] = compress(dense_[i], i, t + 1);
+    }
+    w_ = w_new;
+  }
+
+  const torch::Tensor& weight(size_t i) const { return w_[i]; }
+  const torch::Tensor& dense(size_t i) const { return dense_[i]; }
+  const torch::Tensor& hat(size_t i) const { return hat_[i]; }
+
+ private:
+  torch::Tensor direction(size_t i) const {
+    if (o_.polar() == Polar::lowrank) return lowrank_polar_[i];
+    if (o_.polar() == Polar::svd) {
+      auto [u, s, vh] = torch::linalg_svd(dense_[i], false);
+      return torch::matmul(u, vh);
+    }
+    const auto [a, b, c] = o_.ns_coefficients();
+    return limuon::test::reference_newton_schulz(dense_[i], o_.ns_steps(), a, b, c);
+  }
+
+  torch::Tensor compress(const torch::Tensor& m, size_t index, int64_t counter) {
+    const uint64_t stream = limuon::sketch_stream_seed(static_cast<uint64_t>(o_.seed()), index);
+    auto [u, s, v] = limuon::test::reference_rsvd(m, o_.rank(), o_.oversampling(), o_.power_iters(),
+                                                  limuon::sketch_generator(stream, static_cast<uint64_t>(counter)));
+    if (lowrank_polar_.size() <= index) lowrank_polar_.resize(index + 1);
+    lowrank_polar_[index] = torch::matmul(u, v.t());
+    return torch::matmul(u * s.unsqueeze(0), v.t());
+  }
+
+  LiMuonOptions o_;
+  std::vector<torch::Tensor> w_, dense_, hat_, lowrank_polar_;
+};
+
+class LiMuonReference : public ::testing::TestWithParam<Mode> {};
+
+TEST_P(LiMuonReference, WeightsAndMomentumFollowTheFloat64StormRecursion) {
+  const Mode mode = GetParam();
+  const auto o = LiMuonOptions(0.05).beta(0.3).rank(mode.rank).polar(mode.polar).oversampling(1).power_iters(1)
+                     .weight_decay(0.01).seed(42);
+  auto [w1_init, w2_init] = TinyNet::initial_weights();
+  torch::Tensor w1 = w1_init.clone().requires_grad_(true), w2 = w2_init.clone().requires_grad_(true);
+  LiMuon opt({w1, w2}, o);
+  StormReference ref(o, {w1_init, w2_init});
+
+  for (int64_t t = 0; t < 6; ++t) {
+    auto [x, y] = TinyNet::batch(t);
+    opt.step([&] {
+      torch::Tensor loss = TinyNet::loss(w1, w2, x, y);
+      loss.backward();
+      return loss;
+    });
+    ref.step(t, x, y);
+    for (size_t i = 0; i < 2; ++i) {
+      const torch::Tensor& p = i == 0 ? w1 : w2;
+      EXPECT_LT(max_abs_diff(p.detach(), ref.weight(i)), 1e-10) << name(mode) << " step " << t << " W" << i + 1;
+      const auto& st = state_of(opt, p);
+      EXPECT_EQ(st.step(), t + 1);
+      if (mode.rank == 0 || mode.polar != Polar::lowrank)
+        EXPECT_LT(max_abs_diff(st.momentum(), ref.dense(i)), 1e-10) << name(mode) << " step " << t;
+      if (mode.rank > 0)
+        EXPECT_LT(max_abs_diff(torch::matmul(st.u() * st.s().unsqueeze(0), st.v().t()), ref.hat(i)), 1e-10)
+            << name(mode) << " step " << t;
+    }
+  }
+  EXPECT_EQ(opt.stats().steps, 6);
+  EXPECT_EQ(opt.stats().grad_evals, 12);  // two gradients per step
+}
+
+INSTANTIATE_TEST_SUITE_P(AllModes, LiMuonReference,
+                         ::testing::Values(Mode{0, Polar::svd}, Mode{0, Polar::newton_schulz}, Mode{3, Polar::lowrank},
+                                           Mode{3, Polar::svd}, Mode{3, Polar::newton_schulz}),
+                         [](const auto& info) {
+                           return "rank" + std::to_string(info.param.rank) + "_" + limuon::to_string(info.param.polar);
+                         });
+
+TEST(LiMuonMomentum, IsNotTheLastGradient) {
+  // The one-pass pitfall (using the previous batch's gradient as g(W_t; xi_{t+1})) collapses M_t to
+  // g_t. Here M_3 must differ from g(W_3; xi_2) by the correction term (1 - beta)(M_2 - g(W_2; xi_2)).
+  auto [w1_init, w2_init] = TinyNet::initial_weights();
+  torch::Tensor w1 = w1_init.clone().requires_grad_(true), w2 = w2_init.clone().requires_grad_(true);
+  LiMuon opt({w1, w2}, LiMuonOptions(0.05).beta(0.1).polar(Polar::svd));
+  torch::Tensor x, y;
+  for (int64_t t = 0; t < 3; ++t) {
+    std::tie(x, y) = TinyNet::batch(t);
+    opt.step([&] {
+      torch::Tensor loss = TinyNet::loss(w1, w2, x, y);
+      loss.backward();
+      return loss;
+    });
+  }
+  const torch::Tensor last_gradient = TinyNet::grads(w1.detach(), w2.detach(), x, y).first;
+  const torch::Tensor momentum = state_of(opt, w1).momentum();
+  EXPECT_GT((momentum - last_gradient).norm().item<double>(), 0.05 * last_gradient.norm().item<double>());
+}
+
+TEST(LiMuonMomentum, BetaOneMinusEpsilonIsNearlyThePlainGradient) {
+  // With beta -> 1 the correction vanishes: M_{t+1} -> g(W_{t+1}; xi). A check on the (1 - beta) weight.
+  auto [w1_init, w2_init] = TinyNet::initial_weights();
+  torch::Tensor w1 = w1_init.clone().requires_grad_(true), w2 = w2_init.clone().requires_grad_(true);
+  LiMuon opt({w1, w2}, LiMuonOptions(0.05).beta(1 - 1e-12).polar(Polar::svd));
+  torch::Tensor x, y;
+  for (int64_t t = 0; t < 3; ++t) {
+    std::tie(x, y) = TinyNet::batch(t);
+    opt.step([&] {
+      torch::Tensor loss = TinyNet::loss(w1, w2, x, y);
+      loss.backward();
+      return loss;
+    });
+  }
+  EXPECT_LT(max_abs_diff(state_of(opt, w1).momentum(), TinyNet::grads(w1.detach(), w2.detach(), x, y).first), 1e-10);
+}
+
+}  // namespace
