@@ -1,0 +1,130 @@
+// Persistent state: its exact size per mode, and no hidden m x n buffers in the two-pass step.
+#include "limuon/limuon.hpp"
+#include "support/alloc_tracker.hpp"
+#include "support/references.hpp"
+
+#include <c10/util/string_utils.h>
+
+namespace {
+
+using limuon::LiMuon;
+using limuon::LiMuonOptions;
+using limuon::LiMuonParamState;
+using limuon::Polar;
+
+constexpr int64_t kRows = 96, kCols = 160;
+
+// A closure standing in for backward(): writes g_old on the first pass, accumulates g_new on the second.
+struct SyntheticGradients {
+  torch::Tensor w, g_old, g_new;
+  explicit SyntheticGradients(torch::Tensor weight)
+      : w(std::move(weight)), g_old(torch::randn(w.sizes())), g_new(torch::randn(w.sizes())) {}
+  torch::Tensor operator()() const {
+    torch::NoGradGuard no_grad;
+    torch::Tensor w_mut = w;
+    if (!w.grad().defined()) w_mut.mutable_grad() = g_old.clone();
+    else w_mut.mutable_grad().add_(g_new);
+    return torch::zeros({});
+  }
+};
+
+int64_t numel_of_state(LiMuon& opt, const torch::Tensor& p) {
+  const auto& st =
+      static_cast<const LiMuonParamState&>(*opt.state().at(c10::guts::to_string(p.unsafeGetTensorImpl())));
+  int64_t n = 0;
+  for (const auto& t : st.tensors()) n += t.numel();
+  return n;
+}
+
+struct StateCase {
+  int64_t rank;
+  Polar polar;
+  int64_t numbers;  // persistent numbers per matrix, from LIMUON.md
+  int64_t tensors;
+};
+
+class LiMuonState : public ::testing::TestWithParam<StateCase> {};
+
+TEST_P(LiMuonState, HoldsExactlyTheDocumentedNumbers) {
+  const StateCase c = GetParam();
+  torch::Tensor w = torch::randn({kRows, kCols}).requires_grad_(true);
+  LiMuon opt({w}, LiMuonOptions(0.01).rank(c.rank).polar(c.polar));
+  SyntheticGradients closure(w);
+  for (int i = 0; i < 3; ++i) opt.step(closure);
+  EXPECT_EQ(numel_of_state(opt, w), c.numbers);
+  EXPECT_EQ(limuon::state_tensor_count(opt), c.tensors);
+  EXPECT_EQ(limuon::state_bytes(opt), c.numbers * 4 + 2 * 8);  // float32 numbers + step and seed counters
+}
+
+constexpr int64_t kR = 8, kMN = kRows * kCols, kFactors = (kRows + kCols) * kR + kR;
+INSTANTIATE_TEST_SUITE_P(Modes, LiMuonState,
+                         ::testing::Values(StateCase{0, Polar::newton_schulz, kMN, 1}, StateCase{0, Polar::svd, kMN, 1},
+                                           StateCase{kR, Polar::lowrank, kFactors, 3},
+                                           StateCase{kR, Polar::newton_schulz, kMN + kFactors, 4},
+                                           StateCase{kR, Polar::svd, kMN + kFactors, 4}));
+
+TEST(StateBytes, MuonAndLibTorchAdamWAreCountedExactly) {
+  torch::Tensor a = torch::randn({kRows, kCols}).requires_grad_(true);
+  torch::Tensor b = torch::randn({kRows, kCols}).requires_grad_(true);
+  limuon::Muon muon({a});
+  torch::optim::AdamW adamw({b});
+  EXPECT_EQ(limuon::state_bytes(muon), 0);  // lazily created
+  a.mutable_grad() = torch::randn({kRows, kCols});
+  b.mutable_grad() = torch::randn({kRows, kCols});
+  muon.step();
+  adamw.step();
+  EXPECT_EQ(limuon::state_bytes(muon), kMN * 4 + 8);
+  EXPECT_EQ(limuon::state_bytes(adamw), 2 * kMN * 4 + 8);
+}
+
+TEST(StateBytes, LowRankStateIsAFractionOfMuonsOnADistilGpt2Shape) {
+  torch::Tensor a = torch::randn({768, 3072}).requires_grad_(true);
+  LiMuon opt({a}, LiMuonOptions(0.01).rank(8).polar(Polar::lowrank));
+  opt.step(SyntheticGradients(a));
+  const double muon_bytes = 768.0 * 3072.0 * 4 + 8;
+  EXPECT_LE(double(limuon::state_bytes(opt)) / muon_bytes, 0.014);
+}
+
+// Peak of live CPU tensor bytes during `work`, above what was alive before it. The tracker must be
+// installed before the tensors the step frees were allocated, or their release would go uncounted.
+template <typename Work>
+int64_t peak_above_baseline(limuon::test::AllocTracker& tracker, Work&& work) {
+  const int64_t before = tracker.live();
+  tracker.reset_peak();
+  work();
+  return tracker.peak() - before;
+}
+
+constexpr int64_t kBigRows = 256, kBigCols = 384, kBigBytes = kBigRows * kBigCols * 4;
+
+TEST(StepMemory, LowRankStepAllocatesNoDenseBufferAtAll) {
+  limuon::test::AllocTracker tracker;
+  torch::Tensor w = torch::randn({kBigRows, kBigCols}).requires_grad_(true);
+  LiMuon opt({w}, LiMuonOptions(0.01).rank(kR).polar(Polar::lowrank));
+  SyntheticGradients closure(w);
+  opt.step(closure);  // state exists; p.grad holds M_1
+  // The closure's new gradient takes the old one's place; everything else is O((m + n) * (r + p)):
+  // the sketch, its QR, B = Q^T A and its SVD, the factors, U diag(s).
+  const int64_t peak = peak_above_baseline(tracker, [&] { opt.step(closure); });
+  const int64_t sketch_bytes = (kBigRows + kBigCols) * (kR + 5) * 4;
+  EXPECT_LE(peak, 4 * sketch_bytes) << "more than a few sketch-sized temporaries";
+  EXPECT_LT(peak, kBigBytes / 4) << "an m x n temporary appeared in the low-rank step";
+  EXPECT_GT(peak, 0);  // the tracker sees the step's temporaries
+  EXPECT_EQ(limuon::state_tensor_count(opt), 3);
+}
+
+TEST(StepMemory, DenseStepNeedsNothingBeyondThePolarFactorsOwnTemporaries) {
+  limuon::test::AllocTracker tracker;
+  torch::Tensor w = torch::randn({kBigRows, kBigCols}).requires_grad_(true);
+  LiMuon opt({w}, LiMuonOptions(0.01).polar(Polar::newton_schulz));
+  SyntheticGradients closure(w);
+  opt.step(closure);
+  const torch::Tensor m = torch::randn({kBigRows, kBigCols});
+  const int64_t polar_peak = peak_above_baseline(tracker, [&] { limuon::polar_newton_schulz(m); });
+  ASSERT_GE(polar_peak, kBigBytes);  // its result alone is m x n
+  // The STORM correction lives in the gradient's own buffer: a kept copy of g(W_t; xi) would add m x n.
+  EXPECT_LE(peak_above_baseline(tracker, [&] { opt.step(closure); }), polar_peak + kBigBytes / 100);
+  EXPECT_EQ(limuon::state_tensor_count(opt), 1);
+}
+
+}  // namespace
