@@ -15,15 +15,22 @@ using limuon::Polar;
 constexpr int64_t kRows = 96, kCols = 160;
 
 // A closure standing in for backward(): writes g_old on the first pass, accumulates g_new on the second.
+// With a tracker it also notes the live bytes when the second pass begins.
 struct SyntheticGradients {
   torch::Tensor w, g_old, g_new;
+  limuon::test::AllocTracker* tracker = nullptr;
+  std::shared_ptr<int64_t> live_at_second_pass = std::make_shared<int64_t>(-1);
   explicit SyntheticGradients(torch::Tensor weight)
       : w(std::move(weight)), g_old(torch::randn(w.sizes())), g_new(torch::randn(w.sizes())) {}
   torch::Tensor operator()() const {
     torch::NoGradGuard no_grad;
     torch::Tensor w_mut = w;
-    if (!w.grad().defined()) w_mut.mutable_grad() = g_old.clone();
-    else w_mut.mutable_grad().add_(g_new);
+    if (!w.grad().defined()) {
+      w_mut.mutable_grad() = g_old.clone();
+    } else {
+      if (tracker) *live_at_second_pass = tracker->live();
+      w_mut.mutable_grad().add_(g_new);
+    }
     return torch::zeros({});
   }
 };
@@ -95,6 +102,12 @@ int64_t peak_above_baseline(limuon::test::AllocTracker& tracker, Work&& work) {
   return tracker.peak() - before;
 }
 
+// Every live tracked byte accounted for: weight, gradient, the closure's two gradients, the state.
+int64_t known_live_bytes(const LiMuon& opt, const SyntheticGradients& closure, int64_t extra = 0) {
+  int64_t bytes = 4 * (closure.w.numel() + closure.w.grad().numel() + closure.g_old.numel() + closure.g_new.numel());
+  return bytes + limuon::state_bytes(opt) - 2 * 8 + extra;  // state_bytes counts two int64 counters
+}
+
 constexpr int64_t kBigRows = 256, kBigCols = 384, kBigBytes = kBigRows * kBigCols * 4;
 
 TEST(StepMemory, LowRankStepAllocatesNoDenseBufferAtAll) {
@@ -103,9 +116,15 @@ TEST(StepMemory, LowRankStepAllocatesNoDenseBufferAtAll) {
   LiMuon opt({w}, LiMuonOptions(0.01).rank(kR).polar(Polar::lowrank));
   SyntheticGradients closure(w);
   opt.step(closure);  // state exists; p.grad holds M_1
+  EXPECT_NEAR(tracker.live(), known_live_bytes(opt, closure), 64) << "a hidden buffer outlived the step";
   // The closure's new gradient takes the old one's place; everything else is O((m + n) * (r + p)):
   // the sketch, its QR, B = Q^T A and its SVD, the factors, U diag(s).
+  closure.tracker = &tracker;
+  const int64_t before = tracker.live();
   const int64_t peak = peak_above_baseline(tracker, [&] { opt.step(closure); });
+  // While the second pass runs, the only m x n buffers are W, the gradient (holding the correction) and
+  // the closure's own inputs: nothing of the optimizer's is alive beyond its state.
+  EXPECT_LE(*closure.live_at_second_pass - before, kBigBytes / 100);
   const int64_t sketch_bytes = (kBigRows + kBigCols) * (kR + 5) * 4;
   EXPECT_LE(peak, 4 * sketch_bytes) << "more than a few sketch-sized temporaries";
   EXPECT_LT(peak, kBigBytes / 4) << "an m x n temporary appeared in the low-rank step";
@@ -122,8 +141,12 @@ TEST(StepMemory, DenseStepNeedsNothingBeyondThePolarFactorsOwnTemporaries) {
   const torch::Tensor m = torch::randn({kBigRows, kBigCols});
   const int64_t polar_peak = peak_above_baseline(tracker, [&] { limuon::polar_newton_schulz(m); });
   ASSERT_GE(polar_peak, kBigBytes);  // its result alone is m x n
+  EXPECT_NEAR(tracker.live(), known_live_bytes(opt, closure, m.nbytes()), 64) << "a hidden buffer outlived the step";
   // The STORM correction lives in the gradient's own buffer: a kept copy of g(W_t; xi) would add m x n.
+  closure.tracker = &tracker;
+  const int64_t before = tracker.live();
   EXPECT_LE(peak_above_baseline(tracker, [&] { opt.step(closure); }), polar_peak + kBigBytes / 100);
+  EXPECT_LE(*closure.live_at_second_pass - before, kBigBytes / 100);
   EXPECT_EQ(limuon::state_tensor_count(opt), 1);
 }
 
