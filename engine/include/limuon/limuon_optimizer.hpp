@@ -82,7 +82,7 @@ class LiMuon : public torch::optim::Optimizer {
   // WITHOUT zeroing gradients: LiMuon zeroes them before the first pass and leaves the correction
   // (1 - beta)(M_t - g(W_t; xi)) in them for the second, which accumulates g(W_{t+1}; xi) on top.
   // Throws std::invalid_argument without a closure. Returns the loss of the first pass.
-  torch::Tensor step(LossClosure closure) override;
+  torch::Tensor step(LossClosure closure = nullptr) override;
 
   const StepStats& stats() const { return stats_; }
   void save(torch::serialize::OutputArchive& archive) const override;
