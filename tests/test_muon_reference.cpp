@@ -79,7 +79,12 @@ INSTANTIATE_TEST_SUITE_P(
                       MuonCase{LrScale::shape, false, 0.0, Polar::newton_schulz},
                       MuonCase{LrScale::match_adamw_rms, true, 0.0, Polar::newton_schulz},
                       MuonCase{LrScale::match_adamw_rms, false, 0.1, Polar::newton_schulz},
-                      MuonCase{LrScale::shape, true, 0.1, Polar::svd}));
+                      MuonCase{LrScale::shape, true, 0.1, Polar::svd}),
+    [](const auto& info) {
+      const MuonCase& c = info.param;
+      return limuon::to_string(c.scale) + (c.nesterov ? "_nesterov" : "_plain") + (c.weight_decay > 0 ? "_wd" : "_nowd") +
+             "_" + limuon::to_string(c.polar);
+    });
 
 TEST(Muon, DefaultsAreTorchOptimMuons) {
   const MuonOptions o;

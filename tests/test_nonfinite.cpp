@@ -63,7 +63,10 @@ TEST_P(NonFinite, FirstPassPoisonSkipsTheStepAndTheRunContinuesUnchanged) {
 
 INSTANTIATE_TEST_SUITE_P(Modes, NonFinite,
                          ::testing::Values(std::make_pair(int64_t{0}, Polar::newton_schulz),
-                                           std::make_pair(int64_t{2}, Polar::lowrank)));
+                                           std::make_pair(int64_t{2}, Polar::lowrank)),
+                         [](const auto& info) {
+                           return "rank" + std::to_string(info.param.first) + "_" + limuon::to_string(info.param.second);
+                         });
 
 TEST(NonFinite, SecondPassPoisonKeepsTheMomentumAndTheWeightsFinite) {
   Net net;

@@ -68,7 +68,10 @@ INSTANTIATE_TEST_SUITE_P(Modes, LiMuonState,
                          ::testing::Values(StateCase{0, Polar::newton_schulz, kMN, 1}, StateCase{0, Polar::svd, kMN, 1},
                                            StateCase{kR, Polar::lowrank, kFactors, 3},
                                            StateCase{kR, Polar::newton_schulz, kMN + kFactors, 4},
-                                           StateCase{kR, Polar::svd, kMN + kFactors, 4}));
+                                           StateCase{kR, Polar::svd, kMN + kFactors, 4}),
+                         [](const auto& info) {
+                           return "rank" + std::to_string(info.param.rank) + "_" + limuon::to_string(info.param.polar);
+                         });
 
 TEST(StateBytes, MuonAndLibTorchAdamWAreCountedExactly) {
   torch::Tensor a = torch::randn({kRows, kCols}).requires_grad_(true);

@@ -13,6 +13,7 @@
 #include "limuon/limuon_optimizer.hpp"
 #include "limuon/muon.hpp"
 #include "limuon/state_bytes.hpp"
+#include "limuon/threads.hpp"
 
 namespace limuon::bench {
 namespace {
@@ -105,11 +106,10 @@ OptimBenchRow time_case(const Case& c, int64_t m, int64_t n, const OptimBenchCon
 
 std::vector<OptimBenchRow> run_optim_bench(const OptimBenchConfig& config,
                                            const std::function<void(const OptimBenchRow&)>& progress) {
-  const int all_threads = at::get_num_threads();
   std::vector<OptimBenchRow> rows;
   for (const int threads_wanted : config.threads) {
-    const int threads = threads_wanted <= 0 ? all_threads : threads_wanted;
-    at::set_num_threads(threads);
+    const int threads = threads_wanted <= 0 ? hardware_threads() : threads_wanted;
+    set_compute_threads(threads);
     for (const auto& [m, n] : config.shapes) {
       const size_t first = rows.size();
       for (const auto& c : cases(config.rank)) {
@@ -130,7 +130,7 @@ std::vector<OptimBenchRow> run_optim_bench(const OptimBenchConfig& config,
       }
     }
   }
-  at::set_num_threads(all_threads);
+  set_compute_threads(0);
   return rows;
 }
 

@@ -14,7 +14,7 @@ struct OptimBenchConfig {
                                                      {128, 128}, {128, 512}};
   std::vector<int> threads = {1, 0};  // 0 = all cores
   int64_t rank = 8;
-  int min_samples = 3;
+  int min_samples = 5;
   int max_samples = 25;
   double seconds_per_case = 1.0;  // sampling stops after this much time (and at least min_samples)
 };
