@@ -126,21 +126,27 @@ INSTANTIATE_TEST_SUITE_P(AllModes, LiMuonReference,
                            return "rank" + std::to_string(info.param.rank) + "_" + limuon::to_string(info.param.polar);
                          });
 
+// Three LiMuon steps on batches 0, 1, 2 of the tiny net; returns the last batch.
+std::pair<torch::Tensor, torch::Tensor> three_steps(LiMuon& opt, torch::Tensor& w1, torch::Tensor& w2) {
+  std::pair<torch::Tensor, torch::Tensor> batch;
+  for (int64_t t = 0; t < 3; ++t) {
+    batch = TinyNet::batch(t);
+    opt.step([&] {
+      torch::Tensor loss = TinyNet::loss(w1, w2, batch.first, batch.second);
+      loss.backward();
+      return loss;
+    });
+  }
+  return batch;
+}
+
 TEST(LiMuonMomentum, IsNotTheLastGradient) {
   // The one-pass pitfall (using the previous batch's gradient as g(W_t; xi_{t+1})) collapses M_t to
   // g_t. Here M_3 must differ from g(W_3; xi_2) by the correction term (1 - beta)(M_2 - g(W_2; xi_2)).
   auto [w1_init, w2_init] = TinyNet::initial_weights();
   torch::Tensor w1 = w1_init.clone().requires_grad_(true), w2 = w2_init.clone().requires_grad_(true);
   LiMuon opt({w1, w2}, LiMuonOptions(0.05).beta(0.1).polar(Polar::svd));
-  torch::Tensor x, y;
-  for (int64_t t = 0; t < 3; ++t) {
-    std::tie(x, y) = TinyNet::batch(t);
-    opt.step([&] {
-      torch::Tensor loss = TinyNet::loss(w1, w2, x, y);
-      loss.backward();
-      return loss;
-    });
-  }
+  auto [x, y] = three_steps(opt, w1, w2);
   const torch::Tensor last_gradient = TinyNet::grads(w1.detach(), w2.detach(), x, y).first;
   const torch::Tensor momentum = state_of(opt, w1).momentum();
   EXPECT_GT((momentum - last_gradient).norm().item<double>(), 0.05 * last_gradient.norm().item<double>());
@@ -151,15 +157,7 @@ TEST(LiMuonMomentum, BetaOneMinusEpsilonIsNearlyThePlainGradient) {
   auto [w1_init, w2_init] = TinyNet::initial_weights();
   torch::Tensor w1 = w1_init.clone().requires_grad_(true), w2 = w2_init.clone().requires_grad_(true);
   LiMuon opt({w1, w2}, LiMuonOptions(0.05).beta(1 - 1e-12).polar(Polar::svd));
-  torch::Tensor x, y;
-  for (int64_t t = 0; t < 3; ++t) {
-    std::tie(x, y) = TinyNet::batch(t);
-    opt.step([&] {
-      torch::Tensor loss = TinyNet::loss(w1, w2, x, y);
-      loss.backward();
-      return loss;
-    });
-  }
+  auto [x, y] = three_steps(opt, w1, w2);
   EXPECT_LT(max_abs_diff(state_of(opt, w1).momentum(), TinyNet::grads(w1.detach(), w2.detach(), x, y).first), 1e-10);
 }
 

@@ -204,11 +204,7 @@ torch::Tensor LiMuon::step(LossClosure closure) {
   ++stats_.grad_evals;
   at::NoGradGuard no_grad;
 
-  std::vector<torch::Tensor> grads;
-  for (auto& group : param_groups_)
-    for (auto& p : group.params())
-      if (p.grad().defined()) grads.push_back(p.grad());
-  if (!detail::all_finite(grads)) {
+  if (!detail::all_finite(detail::defined_grads(param_groups_))) {
     ++stats_.skipped_nonfinite;
     stats_.last_skipped = true;
     return loss;
@@ -223,17 +219,7 @@ torch::Tensor LiMuon::step(LossClosure closure) {
       const int64_t param_index = index++;
       if (!p.grad().defined()) continue;
       if (o.adamw()) {
-        auto& slot = state_[detail::state_key(p)];
-        if (!slot) {
-          auto st = std::make_unique<LiMuonParamState>();
-          st->exp_avg(torch::zeros_like(p, at::MemoryFormat::Preserve));
-          st->exp_avg_sq(torch::zeros_like(p, at::MemoryFormat::Preserve));
-          slot = std::move(st);
-        }
-        auto& st = static_cast<LiMuonParamState&>(*slot);
-        st.step(st.step() + 1);
-        detail::adamw_update(p, p.grad(), st.exp_avg(), st.exp_avg_sq(), st.step(), o.lr(), o.adamw_betas(),
-                             o.adamw_eps(), o.weight_decay());
+        detail::adamw_group_step<LiMuonParamState>(p, state_[detail::state_key(p)], o);
         p.mutable_grad() = torch::Tensor();  // pass 2 must not mix its gradient into this one
         continue;
       }
@@ -253,7 +239,7 @@ torch::Tensor LiMuon::step(LossClosure closure) {
   }
   ++stats_.grad_evals;
 
-  grads.clear();
+  std::vector<torch::Tensor> grads;
   for (auto& [p, o] : matrices) grads.push_back(p.grad());
   if (!detail::all_finite(grads)) {
     ++stats_.kept_momentum;  // the weights moved with finite data; the momentum stays M_t

@@ -115,11 +115,7 @@ torch::Tensor Muon::step(LossClosure closure) {
   }
   at::NoGradGuard no_grad;
 
-  std::vector<torch::Tensor> grads;
-  for (auto& group : param_groups_)
-    for (auto& p : group.params())
-      if (p.grad().defined()) grads.push_back(p.grad());
-  if (!detail::all_finite(grads)) {
+  if (!detail::all_finite(detail::defined_grads(param_groups_))) {
     ++stats_.skipped_nonfinite;
     stats_.last_skipped = true;
     return loss;
@@ -130,23 +126,17 @@ torch::Tensor Muon::step(LossClosure closure) {
     for (auto& p : group.params()) {
       if (!p.grad().defined()) continue;
       auto& slot = state_[detail::state_key(p)];
+      if (o.adamw()) {
+        detail::adamw_group_step<MuonParamState>(p, slot, o);
+        continue;
+      }
       if (!slot) {
-        auto st = std::make_unique<MuonParamState>();
-        if (o.adamw()) {
-          st->exp_avg(torch::zeros_like(p, at::MemoryFormat::Preserve));
-          st->exp_avg_sq(torch::zeros_like(p, at::MemoryFormat::Preserve));
-        } else {
-          st->momentum_buffer(torch::zeros_like(detail::as_matrix(p)));
-        }
-        slot = std::move(st);
+        auto fresh = std::make_unique<MuonParamState>();
+        fresh->momentum_buffer(torch::zeros_like(detail::as_matrix(p)));
+        slot = std::move(fresh);
       }
       auto& st = static_cast<MuonParamState&>(*slot);
       st.step(st.step() + 1);
-      if (o.adamw()) {
-        detail::adamw_update(p, p.grad(), st.exp_avg(), st.exp_avg_sq(), st.step(), o.lr(), o.adamw_betas(),
-                             o.adamw_eps(), o.weight_decay());
-        continue;
-      }
       const torch::Tensor g = detail::as_matrix(p.grad());
       torch::Tensor w = detail::as_matrix(p);
       torch::Tensor& buf = st.momentum_buffer();

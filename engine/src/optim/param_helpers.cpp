@@ -26,6 +26,14 @@ void adamw_update(at::Tensor& p, const at::Tensor& grad, at::Tensor& exp_avg, at
   p.addcdiv_(exp_avg, denom, -lr / bias_correction1);
 }
 
+std::vector<at::Tensor> defined_grads(const std::vector<torch::optim::OptimizerParamGroup>& groups) {
+  std::vector<at::Tensor> grads;
+  for (const auto& group : groups)
+    for (const auto& p : group.params())
+      if (p.grad().defined()) grads.push_back(p.grad());
+  return grads;
+}
+
 bool all_finite(const std::vector<at::Tensor>& grads) {
   if (grads.empty()) return true;
   std::vector<at::Tensor> sums;

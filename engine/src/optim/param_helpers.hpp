@@ -3,8 +3,10 @@
 #pragma once
 
 #include <ATen/ATen.h>
+#include <torch/optim/optimizer.h>
 #include <torch/serialize/archive.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,25 @@ std::string state_key(const at::Tensor& p);
 // bit for bit: p <- p (1 - lr wd); m, v EMAs; p <- p - lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps).
 void adamw_update(at::Tensor& p, const at::Tensor& grad, at::Tensor& exp_avg, at::Tensor& exp_avg_sq,
                   int64_t step, double lr, const AdamWBetas& betas, double eps, double weight_decay);
+
+// One AdamW step for a parameter of an AdamW group, creating its state on first use. State is LiMuon's
+// or Muon's param state (both have step, exp_avg, exp_avg_sq); Options has lr, weight_decay, adamw_*.
+template <typename State, typename Options>
+void adamw_group_step(at::Tensor& p, std::unique_ptr<torch::optim::OptimizerParamState>& slot, const Options& o) {
+  if (!slot) {
+    auto fresh = std::make_unique<State>();
+    fresh->exp_avg(at::zeros_like(p, at::MemoryFormat::Preserve));
+    fresh->exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
+    slot = std::move(fresh);
+  }
+  auto& st = static_cast<State&>(*slot);
+  st.step(st.step() + 1);
+  adamw_update(p, p.grad(), st.exp_avg(), st.exp_avg_sq(), st.step(), o.lr(), o.adamw_betas(), o.adamw_eps(),
+               o.weight_decay());
+}
+
+// The defined gradients of every parameter, in group order.
+std::vector<at::Tensor> defined_grads(const std::vector<torch::optim::OptimizerParamGroup>& groups);
 
 // True when no gradient holds NaN or Inf. One sum per tensor: a non-finite entry makes the sum
 // non-finite (a float32 overflow of finite entries would too, at magnitudes near 1e38).
