@@ -69,6 +69,27 @@ TEST(BadOptions, LiMuonStepWithoutAClosureExplainsWhy) {
   EXPECT_TRUE(torch::equal(before, w));
 }
 
+TEST(BadClosure, ZeroGradInsideTheClosureIsCaughtNotSilentlyMomentumFree) {
+  torch::Tensor w = matrix();
+  const torch::Tensor target = torch::randn({16, 24});
+  LiMuon opt({w}, LiMuonOptions(0.01));
+  auto closure = [&] {
+    opt.zero_grad();  // the PyTorch habit
+    torch::Tensor loss = (w - target).pow(2).sum();
+    loss.backward();
+    return loss;
+  };
+  try {
+    opt.step(closure);
+    ADD_FAILURE() << "zero_grad in the second pass was accepted";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("zero_grad"), std::string::npos);
+  }
+  EXPECT_EQ(opt.stats().kept_momentum, 1);
+  opt.zero_grad();  // outside a step it is LibTorch's zero_grad
+  EXPECT_TRUE(torch::isfinite(w).all().item<bool>());
+}
+
 TEST(BadCommandLine, ExitsWithTwoAndSaysWhatWasWrong) {
   for (const auto& [args, fragment] : std::vector<std::pair<std::vector<std::string>, std::string>>{
            {{"frobnicate"}, "unknown command 'frobnicate'"},

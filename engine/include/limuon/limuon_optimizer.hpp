@@ -81,8 +81,14 @@ class LiMuon : public torch::optim::Optimizer {
   // The two-pass STORM step. The closure computes the loss on ONE fixed batch and calls backward()
   // WITHOUT zeroing gradients: LiMuon zeroes them before the first pass and leaves the correction
   // (1 - beta)(M_t - g(W_t; xi)) in them for the second, which accumulates g(W_{t+1}; xi) on top.
-  // Throws std::invalid_argument without a closure. Returns the loss of the first pass.
+  // Throws std::invalid_argument without a closure. Returns the loss of the first pass. If the second
+  // pass throws or yields a non-finite gradient, the weights have moved and the momentum stays M_t.
   torch::Tensor step(LossClosure closure = nullptr) override;
+
+  // Hides Optimizer::zero_grad: called from the closure during the second pass it would wipe the
+  // STORM correction (silently: no momentum at all), so there it throws std::logic_error instead.
+  // Module::zero_grad cannot be caught this way: closures must not call it either.
+  void zero_grad();
 
   const StepStats& stats() const { return stats_; }
   void save(torch::serialize::OutputArchive& archive) const override;
@@ -92,6 +98,7 @@ class LiMuon : public torch::optim::Optimizer {
   void validate_group(const torch::optim::OptimizerParamGroup& group) const;
   LiMuonParamState& matrix_state(const torch::Tensor& p, const LiMuonOptions& o, int64_t index);
   StepStats stats_;
+  bool in_second_pass_ = false;
 
   template <typename Self, typename Archive>
   static void serialize(Self& self, Archive& archive) {

@@ -233,9 +233,16 @@ torch::Tensor LiMuon::step(LossClosure closure) {
   }
 
   // Pass 2: backward accumulates g(W_{t+1}; xi) onto the corrections, leaving M_{t+1} in p.grad.
-  {
+  try {
     at::AutoGradMode grad_on(true);
+    in_second_pass_ = true;
     closure();
+    in_second_pass_ = false;
+  } catch (...) {
+    in_second_pass_ = false;
+    ++stats_.kept_momentum;
+    ++stats_.steps;
+    throw;
   }
   ++stats_.grad_evals;
 
@@ -253,6 +260,15 @@ torch::Tensor LiMuon::step(LossClosure closure) {
   }
   ++stats_.steps;
   return loss;
+}
+
+void LiMuon::zero_grad() {
+  if (in_second_pass_)
+    throw std::logic_error(
+        "LiMuon: the closure called zero_grad() during the second pass, which would erase the STORM "
+        "correction (1 - beta)(M_t - g(W_t; xi)) held in the gradients. Remove zero_grad() from the closure: "
+        "LiMuon clears gradients itself before the first pass.");
+  Optimizer::zero_grad();
 }
 
 void LiMuon::save(torch::serialize::OutputArchive& archive) const { serialize(*this, archive); }
