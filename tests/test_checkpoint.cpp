@@ -85,6 +85,43 @@ TEST(Checkpoint, MuonResumesBitIdentically) {
   expect_resume_is_bit_identical<limuon::Muon>(limuon::MuonOptions(0.02));
 }
 
+TEST(Checkpoint, LoadingRestoresTheSavedLearningRatesAndModes) {
+  TrainingRun<limuon::LiMuon, limuon::LiMuonOptions> saved(limuon::LiMuonOptions(0.02).rank(4).polar(limuon::Polar::lowrank));
+  saved.steps(0, 2);
+  for (auto& group : saved.opt.param_groups()) group.options().set_lr(group.options().get_lr() * 0.5);  // a scheduler
+  std::stringstream bytes;
+  torch::save(saved.opt, bytes);
+  TrainingRun<limuon::LiMuon, limuon::LiMuonOptions> loaded(limuon::LiMuonOptions(0.3));  // other lr, other mode
+  torch::load(loaded.opt, bytes);
+  const auto& o = static_cast<const limuon::LiMuonOptions&>(loaded.opt.param_groups()[0].options());
+  EXPECT_DOUBLE_EQ(o.lr(), 0.01);
+  EXPECT_EQ(o.rank(), 4);
+  EXPECT_EQ(o.polar(), limuon::Polar::lowrank);
+  EXPECT_DOUBLE_EQ(loaded.opt.param_groups()[1].options().get_lr(), 1.5e-3);
+  loaded.steps(2, 3);  // and it steps
+}
+
+TEST(Checkpoint, StateOfAnotherModelIsRejectedWithAMessage) {
+  TrainingRun<limuon::LiMuon, limuon::LiMuonOptions> saved(limuon::LiMuonOptions(0.02).rank(4).polar(limuon::Polar::lowrank));
+  saved.steps(0, 1);
+  std::stringstream bytes;
+  torch::save(saved.opt, bytes);
+  torch::manual_seed(1);
+  auto a = torch::nn::Linear(5, 7), b = torch::nn::Linear(7, 7), c = torch::nn::Linear(7, 3);
+  std::vector<torch::Tensor> matrices = {a->weight, b->weight};  // same count, other shapes
+  std::vector<torch::Tensor> others = {a->bias, b->bias, c->weight, c->bias};
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(matrices, std::make_unique<limuon::LiMuonOptions>(limuon::LiMuonOptions(0.02)));
+  groups.emplace_back(others, std::make_unique<limuon::LiMuonOptions>(limuon::LiMuonOptions(1e-3).adamw(true)));
+  limuon::LiMuon other(std::move(groups), limuon::LiMuonOptions());
+  try {
+    torch::load(other, bytes);
+    ADD_FAILURE() << "a checkpoint of other shapes was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("does not match"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Checkpoint, ADifferentSeedGivesADifferentLowRankRun) {
   // Guards the test above: the sketches matter, so a resume that lost them would show.
   TrainingRun<limuon::LiMuon, limuon::LiMuonOptions> a(limuon::LiMuonOptions(0.02).rank(4).polar(limuon::Polar::lowrank).seed(1));

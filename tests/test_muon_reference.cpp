@@ -143,6 +143,20 @@ TEST(AdamWGroup, LiMuonsAdamWGroupUsesTheFirstPassGradientLikeLibTorchAdamW) {
   }
 }
 
+TEST(ParamGroups, NamesAreJudgedByComponentNotBySubstring) {
+  const torch::Tensor m = torch::zeros({4, 4});
+  EXPECT_TRUE(limuon::is_hidden_matrix("blocks.0.multihead_attn.q.weight", m));
+  EXPECT_TRUE(limuon::is_hidden_matrix("blocks.1.mlp.proj.weight", m));
+  EXPECT_FALSE(limuon::is_hidden_matrix("lm_head.weight", m));
+  EXPECT_FALSE(limuon::is_hidden_matrix("head.weight", m));
+  EXPECT_FALSE(limuon::is_hidden_matrix("wte.weight", m));
+  EXPECT_FALSE(limuon::is_hidden_matrix("embed_tokens.weight", m));
+  EXPECT_FALSE(limuon::is_hidden_matrix("patch_embed.weight", m));
+  EXPECT_FALSE(limuon::is_hidden_matrix("pos_embed", m));
+  EXPECT_FALSE(limuon::is_hidden_matrix("cls_token", m));
+  EXPECT_FALSE(limuon::is_hidden_matrix("blocks.0.ln1.weight", torch::zeros({4})));
+}
+
 TEST(ParamGroups, SplitsHiddenMatricesFromEmbeddingsHeadsBiasesAndGains) {
   struct Net : torch::nn::Module {
     torch::nn::Embedding embed{nullptr};
@@ -166,17 +180,25 @@ TEST(ParamGroups, SplitsHiddenMatricesFromEmbeddingsHeadsBiasesAndGains) {
       net, [](const std::string& n, const torch::Tensor& p) { return p.dim() >= 2 && n != "embed.weight"; });
   EXPECT_EQ(custom.matrix_names.size(), 3u);
   // The conv kernel (8, 3, 3, 3) trains as an (8, 27) matrix inside one LiMuon object with the AdamW group.
-  const auto o = limuon::LiMuonOptions(0.01).rank(4).polar(Polar::lowrank);
+  const double lr = 0.01;
+  const auto o = limuon::LiMuonOptions(lr).rank(4).polar(Polar::lowrank);
   limuon::LiMuon opt(limuon::make_param_groups(split, o, limuon::LiMuonOptions(1e-3)), o);
   ASSERT_EQ(opt.param_groups().size(), 2u);
-  const torch::Tensor before = net.conv->weight.detach().clone();
-  const torch::Tensor x = torch::randn({2, 3, 5, 5});
+  const torch::Tensor conv_before = net.conv->weight.detach().clone(), fc1_before = net.fc1->weight.detach().clone();
+  const torch::Tensor x = torch::randn({2, 3, 5, 5}), z = torch::randn({2, 8});
   opt.step([&] {
-    torch::Tensor loss = net.conv->forward(x).pow(2).mean() + net.fc1->forward(torch::randn({2, 8})).sum() * 0;
+    // fc1 takes part with a gradient of exactly zero: it must not move.
+    torch::Tensor loss = net.conv->forward(x).pow(2).mean() + net.fc1->forward(z).sum() * 0;
     loss.backward();
     return loss;
   });
-  EXPECT_FALSE(torch::equal(before, net.conv->weight));
+  // The update is -lr * U_4 V_4^T of the (8, 27) view (scale sqrt(max(1, 8/27)) = 1): 4 singular values lr.
+  const torch::Tensor step = (net.conv->weight.detach() - conv_before).view({8, 27}).to(torch::kDouble);
+  const torch::Tensor sv = torch::linalg_svdvals(step);
+  EXPECT_NEAR(sv[0].item<double>(), lr, 1e-6);
+  EXPECT_NEAR(sv[3].item<double>(), lr, 1e-6);
+  EXPECT_LT(sv[4].item<double>(), 1e-7);
+  EXPECT_TRUE(torch::equal(fc1_before, net.fc1->weight));
   EXPECT_EQ(net.conv->weight.sizes(), (torch::IntArrayRef{8, 3, 3, 3}));
 }
 

@@ -108,6 +108,17 @@ TEST(RandomizedSvd, SameSeedSameFactorsAndInputUntouched) {
   EXPECT_TRUE(torch::equal(a, before));
 }
 
+TEST(RandomizedSvd, ZeroAndRankDeficientMatricesGiveNoUpdateOutsideTheirRange) {
+  const auto zero = limuon::randomized_svd(torch::zeros({12, 9}), {3, 2, 0}, limuon::sketch_generator(0, 0));
+  EXPECT_EQ(zero.polar().abs().max().item<float>(), 0.0f);
+  torch::Tensor s = torch::zeros({9}, torch::kDouble);
+  s[0] = 3.0;  // rank 1, asked for rank 3
+  const auto ref = matrix_with_spectrum(12, 9, s, 25);
+  const auto f = limuon::randomized_svd(ref.a, {3, 2, 0}, limuon::sketch_generator(0, 0));
+  EXPECT_LT(max_abs_diff(f.polar(), limuon::test::known_polar(ref)), 1e-12);
+  EXPECT_EQ(f.s.storage().nbytes(), 3u * sizeof(double));  // no hidden oversampled values
+}
+
 TEST(RandomizedSvd, RejectsARankOutsideTheMatrix) {
   const torch::Tensor a = torch::randn({10, 4});
   EXPECT_THROW(limuon::randomized_svd(a, {5, 0, 0}, limuon::sketch_generator(0, 0)), c10::Error);

@@ -91,11 +91,15 @@ class LiMuon : public torch::optim::Optimizer {
   void zero_grad();
 
   const StepStats& stats() const { return stats_; }
+  // torch::save / torch::load. Loading restores the saved group options (learning rates, modes), as
+  // PyTorch's load_state_dict does, and throws std::invalid_argument when the saved state does not
+  // fit the parameters' groups.
   void save(torch::serialize::OutputArchive& archive) const override;
   void load(torch::serialize::InputArchive& archive) override;
 
  private:
   void validate_group(const torch::optim::OptimizerParamGroup& group) const;
+  void check_state_matches(const torch::optim::OptimizerParamGroup& group) const;
   LiMuonParamState& matrix_state(const torch::Tensor& p, const LiMuonOptions& o, int64_t index);
   StepStats stats_;
   bool in_second_pass_ = false;

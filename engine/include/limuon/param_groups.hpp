@@ -17,7 +17,8 @@ namespace limuon {
 using MatrixRule = std::function<bool(const std::string& name, const torch::Tensor& param)>;
 
 // Default: at least 2-D (conv kernels count, as (out, rest) matrices) and not an embedding, position
-// table, class token or output head, judged by the usual name fragments (embed, wte, wpe, pos, token, head).
+// table, class token or output head: no dot-separated name component is head, lm_head, wte, wpe or
+// classifier, contains "embed" or "token", or starts with "pos".
 bool is_hidden_matrix(const std::string& name, const torch::Tensor& param);
 
 struct ParamSplit {

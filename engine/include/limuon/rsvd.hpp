@@ -15,7 +15,10 @@ struct LowRankFactors {
   at::Tensor s;
   at::Tensor v;
   at::Tensor reconstruct() const;   // the dense m x n product; for tests and small matrices only
-  at::Tensor polar() const;         // u v^T, the rank-r polar factor
+  // u with the columns of zero singular values (<= max(m, n) * eps * s_max) zeroed: a rank-deficient
+  // or zero momentum then gives no update along directions it does not have, as polar_svd does.
+  at::Tensor u_nonzero() const;
+  at::Tensor polar() const;         // u_nonzero() v^T, the rank-r polar factor
 };
 
 struct RsvdConfig {

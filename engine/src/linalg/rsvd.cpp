@@ -4,6 +4,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace limuon {
 namespace {
@@ -23,7 +24,15 @@ at::Tensor orthonormal_basis(const at::Tensor& y) {
 
 at::Tensor LowRankFactors::reconstruct() const { return at::matmul(u * s.unsqueeze(0), v.t()); }
 
-at::Tensor LowRankFactors::polar() const { return at::matmul(u, v.t()); }
+at::Tensor LowRankFactors::u_nonzero() const {
+  const double eps = s.scalar_type() == at::kDouble ? std::numeric_limits<double>::epsilon()
+                                                    : std::numeric_limits<float>::epsilon();
+  const double s_max = s.numel() > 0 ? s.max().item<double>() : 0.0;
+  const double tol = static_cast<double>(std::max(u.size(0), v.size(0))) * eps * s_max;
+  return u * (s > tol).to(u.scalar_type()).unsqueeze(0);
+}
+
+at::Tensor LowRankFactors::polar() const { return at::matmul(u_nonzero(), v.t()); }
 
 uint64_t sketch_stream_seed(uint64_t seed, uint64_t param_index) {
   return splitmix64(splitmix64(seed) ^ param_index);
@@ -57,7 +66,7 @@ LowRankFactors randomized_svd(const at::Tensor& a, const RsvdConfig& config, at:
   const at::Tensor b = at::matmul(q.t(), a);  // l x n: small
   auto [ub, s, vh] = at::linalg_svd(b, /*full_matrices=*/false);
   const int64_t r = config.rank;
-  return LowRankFactors{at::matmul(q, ub.narrow(1, 0, r)), s.narrow(0, 0, r).contiguous(),
+  return LowRankFactors{at::matmul(q, ub.narrow(1, 0, r)), s.narrow(0, 0, r).clone(),  // clone: a narrowed 1-D tensor would keep all l values
                         vh.narrow(0, 0, r).t().contiguous()};
 }
 

@@ -26,7 +26,8 @@ void apply_update(at::Tensor& w, const LiMuonParamState& st, const LiMuonOptions
   const double step_size = o.lr() * lr_scale_factor(o.lr_scale(), w.size(0), w.size(1));
   const double decay = 1 - o.lr() * o.weight_decay();
   if (o.polar() == Polar::lowrank) {
-    w.addmm_(st.u(), st.v().t(), decay, -step_size);  // U_r V_r^T applied in place: no m x n temporary
+    const at::Tensor u = LowRankFactors{st.u(), st.s(), st.v()}.u_nonzero();
+    w.addmm_(u, st.v().t(), decay, -step_size);  // U_r V_r^T applied in place: no m x n temporary
     return;
   }
   const at::Tensor direction = dense_polar(st.momentum(), o);
@@ -172,15 +173,17 @@ void LiMuon::validate_group(const torch::optim::OptimizerParamGroup& group) cons
 }
 
 LiMuonParamState& LiMuon::matrix_state(const torch::Tensor& p, const LiMuonOptions& o, int64_t index) {
-  auto& slot = state_[detail::state_key(p)];
-  if (!slot) {
-    // M_0 = g(W_0; xi_0): the first pass's gradient, kept in the mode's own form.
+  const std::string key = detail::state_key(p);
+  auto found = state_.find(key);
+  if (found == state_.end()) {
+    // M_0 = g(W_0; xi_0): the first pass's gradient, kept in the mode's own form. Built aside and
+    // inserted only once complete, so a throw leaves no half-made entry behind.
     auto st = std::make_unique<LiMuonParamState>();
     st->rsvd_seed(static_cast<int64_t>(sketch_stream_seed(static_cast<uint64_t>(o.seed()), index)));
     store_momentum(detail::as_matrix(p.grad()), *st, o, /*counter=*/0);
-    slot = std::move(st);
+    found = state_.emplace(key, std::move(st)).first;
   }
-  return static_cast<LiMuonParamState&>(*slot);
+  return static_cast<LiMuonParamState&>(*found->second);
 }
 
 // [SECTION] the two-pass step
@@ -192,6 +195,8 @@ torch::Tensor LiMuon::step(LossClosure closure) {
         "(at the old and at the new weights). Pass a closure that computes the loss on one batch and calls "
         "backward() without zeroing gradients.");
   stats_.last_skipped = false;
+  // Groups added after construction (add_param_group) are checked here, before anything changes.
+  for (const auto& group : param_groups_) validate_group(group);
 
   // Pass 1: g(W_t; xi). Gradients start undefined so that parameters the closure does not reach stay untouched.
   for (auto& group : param_groups_)
@@ -203,6 +208,7 @@ torch::Tensor LiMuon::step(LossClosure closure) {
   }
   ++stats_.grad_evals;
   at::NoGradGuard no_grad;
+  detail::make_grads_contiguous(param_groups_);
 
   if (!detail::all_finite(detail::defined_grads(param_groups_))) {
     ++stats_.skipped_nonfinite;
@@ -219,7 +225,7 @@ torch::Tensor LiMuon::step(LossClosure closure) {
       const int64_t param_index = index++;
       if (!p.grad().defined()) continue;
       if (o.adamw()) {
-        detail::adamw_group_step<LiMuonParamState>(p, state_[detail::state_key(p)], o);
+        detail::adamw_group_step<LiMuonParamState>(p, state_, o);
         p.mutable_grad() = torch::Tensor();  // pass 2 must not mix its gradient into this one
         continue;
       }
@@ -273,6 +279,34 @@ void LiMuon::zero_grad() {
 
 void LiMuon::save(torch::serialize::OutputArchive& archive) const { serialize(*this, archive); }
 
-void LiMuon::load(torch::serialize::InputArchive& archive) { serialize(*this, archive); }
+void LiMuon::load(torch::serialize::InputArchive& archive) {
+  serialize(*this, archive);  // LibTorch maps the saved state onto the parameters by position
+  detail::restore_group_options<LiMuonOptions>(archive, param_groups_);
+  for (const auto& group : param_groups_) {
+    validate_group(group);
+    check_state_matches(group);
+  }
+}
+
+void LiMuon::check_state_matches(const torch::optim::OptimizerParamGroup& group) const {
+  const auto& o = static_cast<const LiMuonOptions&>(group.options());
+  for (const auto& p : group.params()) {
+    const auto found = state_.find(detail::state_key(p));
+    if (found == state_.end()) continue;
+    const auto& st = static_cast<const LiMuonParamState&>(*found->second);
+    const int64_t rows = p.dim() > 0 ? p.size(0) : 0, cols = rows > 0 ? p.numel() / rows : 0;
+    const bool ok =
+        o.adamw() ? st.exp_avg().defined() && st.exp_avg_sq().defined() && st.exp_avg().sizes() == p.sizes()
+                  : (st.momentum().defined() == keeps_dense_momentum(o)) && (st.u().defined() == (o.rank() > 0)) &&
+                        (!st.momentum().defined() || st.momentum().numel() == p.numel()) &&
+                        (o.rank() == 0 || (st.u().dim() == 2 && st.u().size(0) == rows && st.u().size(1) == o.rank() &&
+                                           st.v().dim() == 2 && st.v().size(0) == cols && st.s().numel() == o.rank()));
+    if (!ok)
+      throw std::invalid_argument("LiMuon: the loaded state of a parameter of shape " + detail::shape_string(p) +
+                                  " does not match its group (rank " + std::to_string(o.rank()) + ", polar " +
+                                  to_string(o.polar()) + (o.adamw() ? ", adamw" : "") +
+                                  "): the checkpoint belongs to another model or optimizer");
+  }
+}
 
 }  // namespace limuon

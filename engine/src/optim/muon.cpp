@@ -108,12 +108,14 @@ void Muon::validate_group(const torch::optim::OptimizerParamGroup& group) const 
 torch::Tensor Muon::step(LossClosure closure) {
   torch::Tensor loss;
   stats_.last_skipped = false;
+  for (const auto& group : param_groups_) validate_group(group);  // also groups added after construction
   if (closure) {
     at::AutoGradMode grad_on(true);
     loss = closure();
     ++stats_.grad_evals;
   }
   at::NoGradGuard no_grad;
+  detail::make_grads_contiguous(param_groups_);
 
   if (!detail::all_finite(detail::defined_grads(param_groups_))) {
     ++stats_.skipped_nonfinite;
@@ -125,17 +127,18 @@ torch::Tensor Muon::step(LossClosure closure) {
     const auto& o = static_cast<const MuonOptions&>(group.options());
     for (auto& p : group.params()) {
       if (!p.grad().defined()) continue;
-      auto& slot = state_[detail::state_key(p)];
       if (o.adamw()) {
-        detail::adamw_group_step<MuonParamState>(p, slot, o);
+        detail::adamw_group_step<MuonParamState>(p, state_, o);
         continue;
       }
-      if (!slot) {
+      const std::string key = detail::state_key(p);
+      auto found = state_.find(key);
+      if (found == state_.end()) {
         auto fresh = std::make_unique<MuonParamState>();
         fresh->momentum_buffer(torch::zeros_like(detail::as_matrix(p)));
-        slot = std::move(fresh);
+        found = state_.emplace(key, std::move(fresh)).first;
       }
-      auto& st = static_cast<MuonParamState&>(*slot);
+      auto& st = static_cast<MuonParamState&>(*found->second);
       st.step(st.step() + 1);
       const torch::Tensor g = detail::as_matrix(p.grad());
       torch::Tensor w = detail::as_matrix(p);
@@ -155,6 +158,23 @@ torch::Tensor Muon::step(LossClosure closure) {
 
 void Muon::save(torch::serialize::OutputArchive& archive) const { serialize(*this, archive); }
 
-void Muon::load(torch::serialize::InputArchive& archive) { serialize(*this, archive); }
+void Muon::load(torch::serialize::InputArchive& archive) {
+  serialize(*this, archive);
+  detail::restore_group_options<MuonOptions>(archive, param_groups_);
+  for (const auto& group : param_groups_) {
+    validate_group(group);
+    const auto& o = static_cast<const MuonOptions&>(group.options());
+    for (const auto& p : group.params()) {
+      const auto found = state_.find(detail::state_key(p));
+      if (found == state_.end()) continue;
+      const auto& st = static_cast<const MuonParamState&>(*found->second);
+      const bool ok = o.adamw() ? st.exp_avg().defined() && st.exp_avg().sizes() == p.sizes()
+                                : st.momentum_buffer().defined() && st.momentum_buffer().numel() == p.numel();
+      if (!ok)
+        throw std::invalid_argument("Muon: the loaded state of a parameter of shape " + detail::shape_string(p) +
+                                    " does not match its group: the checkpoint belongs to another model or optimizer");
+    }
+  }
+}
 
 }  // namespace limuon

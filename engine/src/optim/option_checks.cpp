@@ -26,6 +26,8 @@ void check_matrix_param(const char* optimizer, const at::Tensor& p) {
   require(p.dim() >= 2, optimizer, "parameter shape", shape_string(p),
           "is not a matrix: put it in an AdamW group (options.adamw(true); see limuon::split_parameters)");
   require(p.numel() > 0, optimizer, "parameter shape", shape_string(p), "is empty");
+  require(p.is_contiguous(), optimizer, "parameter shape", shape_string(p),
+          "is not contiguous (e.g. channels_last): the update is applied in place to its matrix view");
 }
 
 }  // namespace limuon::detail

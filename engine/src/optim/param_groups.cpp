@@ -1,14 +1,23 @@
 #include "limuon/param_groups.hpp"
 
-#include <array>
+#include <algorithm>
 
 namespace limuon {
 
 bool is_hidden_matrix(const std::string& name, const torch::Tensor& param) {
   if (param.dim() < 2) return false;
-  static const std::array<const char*, 7> kNotHidden = {"embed", "wte", "wpe", "pos", "token", "head", "cls"};
-  for (const char* fragment : kNotHidden)
-    if (name.find(fragment) != std::string::npos) return false;
+  // Judge each dot-separated component, so "blocks.0.multihead_attn.q.weight" stays a matrix while
+  // "head.weight", "lm_head.weight", "wte.weight", "pos_embed" and "cls_token" go to AdamW.
+  size_t start = 0;
+  while (start <= name.size()) {
+    const size_t dot = std::min(name.find('.', start), name.size());
+    const std::string part = name.substr(start, dot - start);
+    if (part == "head" || part == "lm_head" || part == "wte" || part == "wpe" || part == "classifier" ||
+        part.find("embed") != std::string::npos || part.find("token") != std::string::npos ||
+        part.rfind("pos", 0) == 0)
+      return false;
+    start = dot + 1;
+  }
   return true;
 }
 

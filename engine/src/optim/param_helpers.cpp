@@ -26,6 +26,12 @@ void adamw_update(at::Tensor& p, const at::Tensor& grad, at::Tensor& exp_avg, at
   p.addcdiv_(exp_avg, denom, -lr / bias_correction1);
 }
 
+void make_grads_contiguous(std::vector<torch::optim::OptimizerParamGroup>& groups) {
+  for (auto& group : groups)
+    for (auto& p : group.params())
+      if (p.grad().defined() && !p.grad().is_contiguous()) p.mutable_grad() = p.grad().contiguous();
+}
+
 std::vector<at::Tensor> defined_grads(const std::vector<torch::optim::OptimizerParamGroup>& groups) {
   std::vector<at::Tensor> grads;
   for (const auto& group : groups)

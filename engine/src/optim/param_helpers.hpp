@@ -4,6 +4,7 @@
 
 #include <ATen/ATen.h>
 #include <torch/optim/optimizer.h>
+#include <torch/optim/serialize.h>
 #include <torch/serialize/archive.h>
 
 #include <memory>
@@ -27,19 +28,39 @@ void adamw_update(at::Tensor& p, const at::Tensor& grad, at::Tensor& exp_avg, at
 
 // One AdamW step for a parameter of an AdamW group, creating its state on first use. State is LiMuon's
 // or Muon's param state (both have step, exp_avg, exp_avg_sq); Options has lr, weight_decay, adamw_*.
-template <typename State, typename Options>
-void adamw_group_step(at::Tensor& p, std::unique_ptr<torch::optim::OptimizerParamState>& slot, const Options& o) {
-  if (!slot) {
+template <typename State, typename Options, typename StateMap>
+void adamw_group_step(at::Tensor& p, StateMap& states, const Options& o) {
+  const std::string key = state_key(p);
+  auto found = states.find(key);
+  if (found == states.end()) {
     auto fresh = std::make_unique<State>();
     fresh->exp_avg(at::zeros_like(p, at::MemoryFormat::Preserve));
     fresh->exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
-    slot = std::move(fresh);
+    found = states.emplace(key, std::move(fresh)).first;
   }
-  auto& st = static_cast<State&>(*slot);
+  auto& st = static_cast<State&>(*found->second);
   st.step(st.step() + 1);
   adamw_update(p, p.grad(), st.exp_avg(), st.exp_avg_sq(), st.step(), o.lr(), o.adamw_betas(), o.adamw_eps(),
                o.weight_decay());
 }
+
+// LibTorch 1.13's optimizer loader reads the saved group options but drops them: put them back, so a
+// resumed run keeps its learning rates (schedulers included) and modes, as PyTorch's load_state_dict does.
+template <typename Options>
+void restore_group_options(torch::serialize::InputArchive& archive,
+                           std::vector<torch::optim::OptimizerParamGroup>& groups) {
+  torch::serialize::InputArchive groups_archive;
+  archive.read("param_groups", groups_archive);
+  std::vector<std::pair<std::vector<std::string>, std::unique_ptr<torch::optim::OptimizerOptions>>> saved;
+  torch::optim::detail::serialize<Options>(groups_archive, saved);
+  TORCH_CHECK(saved.size() == groups.size(), "checkpoint has ", saved.size(), " parameter groups, the optimizer ",
+              groups.size());
+  for (size_t i = 0; i < groups.size(); ++i) groups[i].set_options(std::move(saved[i].second));
+}
+
+// Non-contiguous gradients (rare: autograd follows the parameter's layout) are made contiguous so the
+// in-place matrix views work.
+void make_grads_contiguous(std::vector<torch::optim::OptimizerParamGroup>& groups);
 
 // The defined gradients of every parameter, in group order.
 std::vector<at::Tensor> defined_grads(const std::vector<torch::optim::OptimizerParamGroup>& groups);
