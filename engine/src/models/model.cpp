@@ -1,0 +1,66 @@
+#include "limuon/models/model.hpp"
+
+#include <ATen/ATen.h>
+#include <torch/nn/functional/loss.h>
+
+#include <stdexcept>
+
+#include "limuon/models/gpt.hpp"
+#include "limuon/models/qwen2.hpp"
+#include "limuon/models/vit.hpp"
+
+namespace limuon::models {
+
+ModelSpec parse_model_spec(const std::string& text) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    throw std::invalid_argument("model '" + text +
+                                "' is not family:preset (gpt:classroom|small|distilgpt2, vit:classroom|small|vit-tiny, "
+                                "qwen2:classroom|small)");
+  ModelSpec spec{text.substr(0, colon), text.substr(colon + 1)};
+  // Validate the preset now, so a bad name fails before any data is loaded.
+  if (spec.family == "gpt") gpt_preset(spec.preset);
+  else if (spec.family == "vit") vit_preset(spec.preset);
+  else if (spec.family == "qwen2") qwen2_preset(spec.preset);
+  else throw std::invalid_argument("model family '" + spec.family + "' is not one of gpt, vit, qwen2");
+  return spec;
+}
+
+int64_t BuiltModel::parameter_count() const {
+  int64_t n = 0;
+  for (const auto& p : module->parameters()) n += p.numel();
+  return n;
+}
+
+torch::Tensor BuiltModel::loss(const data::Batch& batch) const {
+  const torch::Tensor logits = forward(batch.inputs);
+  if (task == Task::text) return torch::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}), batch.targets.reshape({-1}));
+  return torch::cross_entropy_loss(logits, batch.targets);
+}
+
+BuiltModel build_model(const ModelSpec& spec, uint64_t seed) {
+  torch::manual_seed(seed);
+  BuiltModel built;
+  built.spec = spec;
+  if (spec.family == "gpt") {
+    auto m = Gpt(gpt_preset(spec.preset));
+    built.context = m->config().context;
+    built.forward = [m](const torch::Tensor& x) mutable { return m->forward(x); };
+    built.module = m.ptr();
+  } else if (spec.family == "qwen2") {
+    auto m = Qwen2(qwen2_preset(spec.preset));
+    built.context = m->config().context;
+    built.forward = [m](const torch::Tensor& x) mutable { return m->forward(x); };
+    built.module = m.ptr();
+  } else if (spec.family == "vit") {
+    auto m = Vit(vit_preset(spec.preset));
+    built.task = Task::image;
+    built.forward = [m](const torch::Tensor& x) mutable { return m->forward(x); };
+    built.module = m.ptr();
+  } else {
+    throw std::invalid_argument("model family '" + spec.family + "' is not one of gpt, vit, qwen2");
+  }
+  return built;
+}
+
+}  // namespace limuon::models
