@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libtorch-dev libopenblas0-pthread          # LibTorch 1.13 (CPU); OpenBLAS or it falls back to reference BLAS
-  libsqlite3-dev libspdlog-dev libfmt-dev zlib1g-dev
+  libsqlite3-dev libspdlog-dev libfmt-dev zlib1g-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libimgui-dev libglfw3-dev libgl-dev        # GUI (Dear ImGui 1.86 with GLFW + OpenGL3 backends)
   dataset-fashion-mnist                      # Fashion-MNIST IDX files for the real-data tests

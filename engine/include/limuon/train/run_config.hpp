@@ -1,0 +1,55 @@
+// Everything that defines one training run. Set from TOML files, command-line flags or JSON (the
+// form stored in the database); every bad key or value is a ConfigError naming where it came from.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace limuon::train {
+
+struct ConfigError : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+struct RunConfig {
+  std::string name;                    // shown in lists; defaults to a summary of the settings
+  std::string model = "gpt:classroom";  // family:preset
+  std::string data;                     // moby-dick, fashion-mnist, mnist; empty = the model's default
+  std::string optimizer = "limuon";     // limuon, muon, adamw
+  double lr = 0.02;                     // matrices (LiMuon, Muon) or everything (AdamW)
+  double adamw_lr = 3e-3;               // the AdamW group of LiMuon and Muon
+  double beta = 0.1;                    // LiMuon's STORM weight
+  int64_t rank = 0;                     // LiMuon: 0 = full-rank momentum
+  std::string polar = "newton_schulz";  // svd, newton_schulz, lowrank
+  int64_t oversampling = 5;
+  int64_t power_iters = 0;
+  double momentum = 0.95;               // Muon
+  double weight_decay = 0.0;
+  std::string lr_scale = "shape";
+  int64_t steps = 300;
+  int64_t batch_size = 32;
+  int64_t eval_every = 25;        // validation loss every K steps
+  int64_t eval_batches = 4;
+  int64_t spectrum_every = 50;    // singular values of update and momentum every K steps (0 = never)
+  int64_t checkpoint_every = 100; // 0 = only on stop
+  int64_t seed = 0;
+  int64_t threads = 0;            // 0 = every core
+  double divergence_factor = 4.0; // diverged when the loss is not finite or exceeds this x the first loss
+
+  // Sets one field from text; `where` ("line 4", "--rank") prefixes any error.
+  void set(const std::string& key, const std::string& value, const std::string& where);
+  // Checks the whole config (model and data names, ranges, optimizer options).
+  void validate() const;
+  std::string summary() const;  // "limuon r=8 lowrank beta=0.1 lr=0.02 seed=0"
+
+  std::string to_json() const;
+  static RunConfig from_json(const std::string& json);  // ConfigError on bad JSON or keys
+  static const std::vector<std::string>& keys();
+};
+
+// A TOML file's [run] table (or its top level when there is none) applied onto `base`.
+RunConfig load_run_config(const std::string& path, RunConfig base = {});
+
+}  // namespace limuon::train

@@ -1,0 +1,70 @@
+// One training run on its own thread. Every public call returns at once (no call waits for a step);
+// status is read from atomics and metrics arrive through an EventQueue the caller drains.
+//
+//   Trainer t(config, "runs/ckpt/17");  t.start();
+//   each frame: auto events = t.drain();  t.state();  t.step();
+//   t.pause(); t.resume(); t.set_lr(0.01); t.request_stop();
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "limuon/train/events.hpp"
+#include "limuon/train/run_config.hpp"
+
+namespace limuon::train {
+
+enum class RunState : int { created, running, paused, finished, stopped, diverged, failed };
+const char* to_string(RunState state);
+
+class Trainer {
+ public:
+  // `checkpoint_dir` empty: no checkpoints. When it holds a checkpoint of this config, start() resumes
+  // from it and continues bit-identically.
+  explicit Trainer(RunConfig config, std::string checkpoint_dir = "");
+  ~Trainer();  // requests a stop and joins; the run checkpoints first
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  void start();
+  void pause();
+  void resume();
+  void request_stop();     // checkpoint (when a directory is set) and end as `stopped`
+  void set_lr(double lr);  // the matrix lr; the AdamW group keeps its ratio to it
+  void wait();             // for the CLI and tests only: blocks until the run ends
+
+  RunState state() const { return state_.load(); }
+  bool done() const;
+  int64_t step() const { return step_.load(); }  // steps completed
+  int64_t grad_evals() const { return grad_evals_.load(); }
+  int64_t samples() const { return samples_.load(); }
+  double last_loss() const { return last_loss_.load(); }
+  int64_t diverged_step() const { return diverged_step_.load(); }
+  int64_t resumed_from() const { return resumed_from_.load(); }  // -1 when started fresh
+  std::string error() const;
+  const RunConfig& config() const { return config_; }
+  TrainerEvents drain() { return events_.drain(); }
+
+ private:
+  void run();
+  bool wait_while_paused();  // false when a stop was requested
+
+  RunConfig config_;
+  std::string checkpoint_dir_;
+  EventQueue events_;
+  std::thread thread_;
+  std::atomic<RunState> state_{RunState::created};
+  std::atomic<bool> stop_requested_{false}, pause_requested_{false};
+  std::atomic<double> requested_lr_{-1.0};
+  std::atomic<int64_t> step_{0}, grad_evals_{0}, samples_{0}, diverged_step_{-1}, resumed_from_{-1};
+  std::atomic<double> last_loss_{0.0};
+  mutable std::mutex mutex_;  // guards error_ and the pause wait
+  std::condition_variable wake_;
+  std::string error_;
+};
+
+}  // namespace limuon::train

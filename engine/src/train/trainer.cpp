@@ -1,0 +1,254 @@
+#include "limuon/train/trainer.hpp"
+
+#include <ATen/ATen.h>
+#include <torch/optim/optimizer.h>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "limuon/data/batches.hpp"
+#include "limuon/models/model.hpp"
+#include "limuon/state_bytes.hpp"
+#include "limuon/threads.hpp"
+#include "limuon/train/checkpoint.hpp"
+#include "limuon/train/optimizer_factory.hpp"
+#include "spectra.hpp"
+
+namespace limuon::train {
+
+const char* to_string(RunState state) {
+  switch (state) {
+    case RunState::created: return "created";
+    case RunState::running: return "running";
+    case RunState::paused: return "paused";
+    case RunState::finished: return "finished";
+    case RunState::stopped: return "stopped";
+    case RunState::diverged: return "diverged";
+    case RunState::failed: return "failed";
+  }
+  return "unknown";
+}
+
+Trainer::Trainer(RunConfig config, std::string checkpoint_dir)
+    : config_(std::move(config)), checkpoint_dir_(std::move(checkpoint_dir)) {
+  config_.validate();
+}
+
+Trainer::~Trainer() {
+  request_stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Trainer::start() {
+  if (thread_.joinable()) return;
+  state_ = RunState::running;
+  thread_ = std::thread([this] { run(); });
+}
+
+void Trainer::pause() { pause_requested_ = true; }
+
+void Trainer::resume() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pause_requested_ = false;
+  }
+  wake_.notify_all();
+}
+
+void Trainer::request_stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_requested_ = true;
+  }
+  wake_.notify_all();
+}
+
+void Trainer::set_lr(double lr) {
+  if (std::isfinite(lr) && lr > 0) requested_lr_ = lr;
+}
+
+void Trainer::wait() {
+  if (thread_.joinable()) thread_.join();
+}
+
+bool Trainer::done() const {
+  const RunState s = state_.load();
+  return s == RunState::finished || s == RunState::stopped || s == RunState::diverged || s == RunState::failed;
+}
+
+std::string Trainer::error() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return error_;
+}
+
+bool Trainer::wait_while_paused() {
+  if (pause_requested_ && !stop_requested_) {
+    state_ = RunState::paused;
+    std::unique_lock<std::mutex> lock(mutex_);
+    wake_.wait(lock, [this] { return !pause_requested_ || stop_requested_; });
+    state_ = RunState::running;
+  }
+  return !stop_requested_;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double group_grad_norm(const std::vector<at::Tensor>& params) {
+  double sum = 0;
+  for (const auto& p : params)
+    if (p.grad().defined()) sum += p.grad().to(at::kDouble).pow(2).sum().item<double>();
+  return std::sqrt(sum);
+}
+
+std::vector<at::Tensor> snapshot(const std::vector<at::Tensor>& params) {
+  std::vector<at::Tensor> copies;
+  for (const auto& p : params) copies.push_back(p.detach().clone());
+  return copies;
+}
+
+}  // namespace
+
+void Trainer::run() {
+  try {
+    const RunConfig& c = config_;
+    set_compute_threads(static_cast<int>(c.threads));
+    auto model = models::build_model(models::parse_model_spec(c.model), static_cast<uint64_t>(c.seed));
+    const bool text = model.task == models::Task::text;
+    const std::string data_name = !c.data.empty() ? c.data : text ? "moby-dick" : "fashion-mnist";
+    const auto source = text ? data::make_text_source(data::moby_dick_path(), c.batch_size, model.context, c.seed)
+                             : data::make_image_source(data_name, c.batch_size, static_cast<uint64_t>(c.seed));
+    BuiltOptimizer built = build_optimizer(c, *model.module);
+    torch::optim::Optimizer& opt = *built.optimizer;
+    const std::string config_json = c.to_json();
+
+    int64_t start = 0;
+    if (!checkpoint_dir_.empty())
+      if (auto resumed = load_checkpoint(checkpoint_dir_, *model.module, opt, config_json)) {
+        start = *resumed;
+        resumed_from_ = start;
+      }
+    step_ = start;
+    grad_evals_ = start * built.grads_per_step;
+    samples_ = start * c.batch_size;
+
+    std::vector<at::Tensor> all_params = built.split.matrices;
+    all_params.insert(all_params.end(), built.split.others.begin(), built.split.others.end());
+    int64_t param_count = 0;
+    for (const auto& p : all_params) param_count += p.numel();
+    const bool update_norm_every_step = param_count <= 5'000'000;  // else only on evaluation steps
+    // Spectra of the first and the last hidden matrix: the input and output ends of the network.
+    std::vector<size_t> watched;
+    if (!built.split.matrices.empty()) watched = {0, built.split.matrices.size() - 1};
+    if (watched.size() == 2 && watched[0] == watched[1]) watched.pop_back();
+
+    const auto began = Clock::now();
+    auto wall = [&] { return std::chrono::duration<double>(Clock::now() - began).count(); };
+    auto emit = [&](int64_t step, const std::string& name, double value) {
+      events_.push(MetricPoint{step, wall(), name, value});
+    };
+    auto validation_loss = [&] {
+      at::NoGradGuard no_grad;
+      double sum = 0;
+      for (int64_t k = 0; k < c.eval_batches; ++k)
+        sum += model.loss(source->batch(data::Split::validation, k)).item<double>();
+      return sum / static_cast<double>(c.eval_batches);
+    };
+    auto checkpoint = [&](int64_t step) {
+      if (!checkpoint_dir_.empty()) save_checkpoint(checkpoint_dir_, *model.module, opt, step, config_json);
+    };
+
+    double first_loss = std::numeric_limits<double>::quiet_NaN();
+    for (int64_t t = start; t < c.steps; ++t) {
+      if (!wait_while_paused()) {
+        checkpoint(t);
+        state_ = RunState::stopped;
+        return;
+      }
+      const double new_lr = requested_lr_.exchange(-1.0);
+      if (new_lr > 0) {
+        const double ratio = new_lr / opt.param_groups()[0].options().get_lr();
+        for (auto& group : opt.param_groups()) group.options().set_lr(group.options().get_lr() * ratio);
+      }
+
+      const data::Batch batch = source->batch(data::Split::train, t);
+      const bool measure = update_norm_every_step || (t + 1) % c.eval_every == 0;
+      const bool spectra = c.spectrum_every > 0 && (t + 1) % c.spectrum_every == 0;
+      int calls = 0;
+      double norm_matrices = 0, norm_others = 0;
+      auto closure = [&] {
+        ++calls;
+        if (!built.manages_grads) opt.zero_grad();
+        at::Tensor loss = model.loss(batch);
+        loss.backward();
+        if (calls == 1) {  // g(W_t; xi): LiMuon's second pass holds momentum, not a gradient
+          at::NoGradGuard no_grad;
+          norm_matrices = group_grad_norm(built.split.matrices);
+          norm_others = group_grad_norm(built.split.others);
+        }
+        return loss;
+      };
+      const std::vector<at::Tensor> before = measure ? snapshot(all_params) : std::vector<at::Tensor>{};
+
+      const auto t0 = Clock::now();
+      const double loss = opt.step(closure).item<double>();
+      const double step_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      step_ = t + 1;
+      grad_evals_ += calls;
+      samples_ += c.batch_size;
+      last_loss_ = loss;
+
+      const int64_t s = t + 1;
+      emit(s, "train_loss", loss);
+      emit(s, "lr", opt.param_groups()[0].options().get_lr());
+      emit(s, "step_ms", step_ms);
+      emit(s, "grad_evals", static_cast<double>(grad_evals_.load()));
+      emit(s, "samples", static_cast<double>(samples_.load()));
+      emit(s, "grad_norm/matrices", norm_matrices);
+      emit(s, "grad_norm/others", norm_others);
+      if (measure) {
+        double sum = 0;
+        for (size_t i = 0; i < all_params.size(); ++i)
+          sum += (all_params[i].detach() - before[i]).to(at::kDouble).pow(2).sum().item<double>();
+        emit(s, "update_norm", std::sqrt(sum));
+      }
+
+      if (std::isnan(first_loss)) first_loss = loss;
+      if (!std::isfinite(loss) || loss > c.divergence_factor * first_loss) {
+        diverged_step_ = s;
+        state_ = RunState::diverged;
+        return;
+      }
+      if (spectra) {
+        for (size_t w : watched) {
+          const at::Tensor& p = built.split.matrices[w];
+          const std::string& name = built.split.matrix_names[w];
+          if (measure) {
+            const size_t index = w;  // matrices come first in all_params
+            events_.push(Spectrum{s, name, "update", detail::singular_values(p.detach() - before[index]), -1});
+          }
+          if (auto m = detail::momentum_spectrum(opt, p))
+            events_.push(Spectrum{s, name, "momentum", std::move(m->values), m->energy_fraction});
+        }
+      }
+      if (s % c.eval_every == 0 || s == c.steps) {
+        emit(s, "val_loss", validation_loss());
+        emit(s, "state_bytes", static_cast<double>(state_bytes(opt)));
+        emit(s, "rss_bytes", static_cast<double>(detail::resident_bytes()));
+      }
+      if (c.checkpoint_every > 0 && s % c.checkpoint_every == 0 && s < c.steps) checkpoint(s);
+    }
+    checkpoint(c.steps);
+    state_ = RunState::finished;
+  } catch (const std::exception& e) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      error_ = e.what();
+    }
+    state_ = RunState::failed;
+  }
+}
+
+}  // namespace limuon::train
