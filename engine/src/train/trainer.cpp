@@ -30,8 +30,8 @@ const char* to_string(RunState state) {
   return "unknown";
 }
 
-Trainer::Trainer(RunConfig config, std::string checkpoint_dir)
-    : config_(std::move(config)), checkpoint_dir_(std::move(checkpoint_dir)) {
+Trainer::Trainer(RunConfig config, std::string checkpoint_dir, bool set_threads)
+    : config_(std::move(config)), checkpoint_dir_(std::move(checkpoint_dir)), set_threads_(set_threads) {
   config_.validate();
 }
 
@@ -114,7 +114,7 @@ std::vector<at::Tensor> snapshot(const std::vector<at::Tensor>& params) {
 void Trainer::run() {
   try {
     const RunConfig& c = config_;
-    set_compute_threads(static_cast<int>(c.threads));
+    if (set_threads_) set_compute_threads(static_cast<int>(c.threads));
     auto model = models::build_model(models::parse_model_spec(c.model), static_cast<uint64_t>(c.seed));
     const bool text = model.task == models::Task::text;
     const std::string data_name = !c.data.empty() ? c.data : text ? "moby-dick" : "fashion-mnist";

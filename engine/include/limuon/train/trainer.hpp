@@ -24,8 +24,9 @@ const char* to_string(RunState state);
 class Trainer {
  public:
   // `checkpoint_dir` empty: no checkpoints. When it holds a checkpoint of this config, start() resumes
-  // from it and continues bit-identically.
-  explicit Trainer(RunConfig config, std::string checkpoint_dir = "");
+  // from it and continues bit-identically. `set_threads` false leaves the process-wide compute thread
+  // count alone (a queue running several trainers sets it once for all of them).
+  explicit Trainer(RunConfig config, std::string checkpoint_dir = "", bool set_threads = true);
   ~Trainer();  // requests a stop and joins; the run checkpoints first
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
@@ -55,6 +56,7 @@ class Trainer {
 
   RunConfig config_;
   std::string checkpoint_dir_;
+  bool set_threads_ = true;
   EventQueue events_;
   std::thread thread_;
   std::atomic<RunState> state_{RunState::created};

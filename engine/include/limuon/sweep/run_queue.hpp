@@ -1,0 +1,42 @@
+// Runs a queue of stored runs, 1..N at a time, recording every metric into the store. Used by
+// `limuon-lab train` (a queue of one) and by sweeps. The calling thread owns the single database
+// writer connection; trainers run on their own threads.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "limuon/store/store.hpp"
+#include "limuon/train/run_config.hpp"
+#include "limuon/train/trainer.hpp"
+
+namespace limuon::sweep {
+
+struct QueuedRun {
+  int64_t run_id = 0;
+  train::RunConfig config;
+};
+
+struct QueueProgress {
+  int64_t run_id;
+  const train::Trainer& trainer;  // status and counters; valid during the callback only
+  bool ended;                     // the run just ended (its final state is recorded)
+};
+
+struct QueueOptions {
+  int jobs = 1;
+  std::string checkpoint_root;  // run k checkpoints into <root>/run-<k>; empty: none
+  const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT): running runs checkpoint and stop
+  std::function<void(const QueueProgress&)> on_progress;  // every ~100 ms per active run
+};
+
+struct QueueOutcome {
+  int finished = 0, stopped = 0, diverged = 0, failed = 0;
+};
+
+// Splits the cores between the jobs (set once for the process), runs everything, records it.
+QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const QueueOptions& options);
+
+}  // namespace limuon::sweep

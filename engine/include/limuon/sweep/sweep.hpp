@@ -1,0 +1,51 @@
+// A sweep: a grid over run settings (rank, beta, learning rate, optimizer, seed, ... any RunConfig key)
+// on top of a base config, run as a queue. Files are TOML:
+//
+//   [sweep]                 # name (required), jobs (runs in parallel, default 1)
+//   name = "rank-vs-beta"
+//   jobs = 2
+//   [base]                  # RunConfig keys shared by every run
+//   model = "gpt:classroom"
+//   steps = 200
+//   [grid]                  # each key: a list of values; the sweep runs every combination
+//   optimizer = ["limuon", "muon"]
+//   rank = [0, 8]
+//
+// Restarting a sweep after a kill resumes it: finished runs are kept, an interrupted run continues
+// from its last checkpoint, nothing is run twice.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "limuon/store/store.hpp"
+#include "limuon/sweep/run_queue.hpp"
+#include "limuon/train/run_config.hpp"
+
+namespace limuon::sweep {
+
+struct SweepSpec {
+  std::string name;
+  int jobs = 1;
+  train::RunConfig base;
+  std::vector<std::pair<std::string, std::vector<std::string>>> grid;  // in file order
+  std::string source_text;  // the file, stored with the sweep
+};
+
+// ConfigError naming the file, line and key for every mistake.
+SweepSpec load_sweep(const std::string& path);
+
+// Every combination of the grid, each validated and named "key=value key=value ...".
+std::vector<train::RunConfig> expand_grid(const SweepSpec& spec);
+
+struct SweepPlan {
+  int64_t sweep_id = 0;
+  std::vector<QueuedRun> to_run;  // new runs, and interrupted ones (they resume from their checkpoints)
+  int kept = 0;                   // already ended: finished, diverged or failed
+};
+
+// Finds or creates the sweep and its runs in the store and returns what is left to run.
+SweepPlan plan_sweep(const SweepSpec& spec, store::Store& store);
+
+}  // namespace limuon::sweep

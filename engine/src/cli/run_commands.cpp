@@ -1,0 +1,232 @@
+// limuon-lab train | sweep | runs
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <sstream>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "limuon/store/store.hpp"
+#include "limuon/sweep/run_queue.hpp"
+#include "limuon/sweep/sweep.hpp"
+
+namespace limuon::cli::detail {
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_interrupt(int) { g_stop = true; }
+
+// Ctrl-C: running runs checkpoint and end as "stopped"; a second Ctrl-C kills as usual.
+struct InterruptGuard {
+  InterruptGuard() {
+    g_stop = false;
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+  }
+  ~InterruptGuard() {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+  }
+};
+
+// Console and a rotating file beside the database (<db>.log, 3 x 5 MB).
+std::shared_ptr<spdlog::logger> make_logger(const std::string& db_path) {
+  auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  console->set_level(spdlog::level::warn);
+  auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(db_path + ".log", 5 * 1024 * 1024, 3);
+  auto logger = std::make_shared<spdlog::logger>("limuon", spdlog::sinks_init_list{console, file});
+  logger->set_level(spdlog::level::info);
+  logger->flush_on(spdlog::level::info);
+  return logger;
+}
+
+// A bar redrawn in place on a terminal; plain lines (every 10% of a run) otherwise.
+class Progress {
+ public:
+  explicit Progress(std::ostream& out) : out_(out), tty_(isatty(STDOUT_FILENO) == 1) {}
+  void update(const sweep::QueueProgress& p) {
+    const auto& t = p.trainer;
+    const int64_t total = t.config().steps, step = t.step();
+    std::ostringstream line;
+    line << "run " << p.run_id << " [" << t.config().name << "] " << train::to_string(t.state()) << " step " << step
+         << "/" << total << " loss " << std::fixed << std::setprecision(4) << t.last_loss() << " grads "
+         << t.grad_evals();
+    if (p.ended) {
+      if (t.state() == train::RunState::diverged) line << " (diverged at step " << t.diverged_step() << ")";
+      if (!t.error().empty()) line << " error: " << t.error();
+      finish(line.str());
+      return;
+    }
+    if (tty_) {
+      const int width = 24, filled = total > 0 ? static_cast<int>(width * step / total) : 0;
+      out_ << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << line.str() << "   "
+           << std::flush;
+    } else if (total > 0 && step * 10 / total > last_tenth_[p.run_id]) {
+      last_tenth_[p.run_id] = step * 10 / total;
+      out_ << line.str() << "\n" << std::flush;
+    }
+  }
+
+ private:
+  void finish(const std::string& line) { out_ << (tty_ ? "\r" : "") << line << "\n" << std::flush; }
+  std::ostream& out_;
+  bool tty_;
+  std::map<int64_t, int64_t> last_tenth_;
+};
+
+std::string default_db() { return "runs.db"; }
+
+sweep::QueueOutcome run_recorded(store::Store& db, std::vector<sweep::QueuedRun> runs, int jobs, std::ostream& out,
+                                 spdlog::logger& log) {
+  InterruptGuard interrupt;
+  Progress progress(out);
+  sweep::QueueOptions options;
+  options.jobs = jobs;
+  options.checkpoint_root = db.path() + ".checkpoints";
+  options.stop = &g_stop;
+  options.on_progress = [&](const sweep::QueueProgress& p) {
+    progress.update(p);
+    if (p.ended)
+      log.info("run {} ended {} at step {} loss {} {}", p.run_id, train::to_string(p.trainer.state()), p.trainer.step(),
+               p.trainer.last_loss(), p.trainer.error());
+  };
+  for (const auto& r : runs) log.info("run {} queued: {}", r.run_id, r.config.to_json());
+  const auto outcome = sweep::run_queue(db, std::move(runs), options);
+  out << outcome.finished << " finished, " << outcome.stopped << " stopped, " << outcome.diverged << " diverged, "
+      << outcome.failed << " failed\n";
+  return outcome;
+}
+
+}  // namespace
+
+int train_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::string db_path = default_db(), config_path;
+  std::vector<std::pair<std::string, std::string>> flags;
+  for (ArgCursor a(args); a.next();) {
+    const std::string& f = a.flag();
+    if (f == "--db") db_path = a.value();
+    else if (f == "--config") config_path = a.value();
+    else if (f.rfind("--", 0) == 0 && f.size() > 2) {
+      std::string key = f.substr(2);
+      std::replace(key.begin(), key.end(), '-', '_');
+      flags.emplace_back(key, a.value());
+    } else throw UsageError("unexpected argument '" + f + "' for 'train'");
+  }
+  train::RunConfig config;
+  if (!config_path.empty()) config = train::load_run_config(config_path);
+  for (const auto& [key, value] : flags) config.set(key, value, "--" + key);
+  config.validate();
+  if (config.name.empty()) config.name = config.model + " " + config.summary();
+
+  store::Store db(db_path);
+  auto log = make_logger(db_path);
+  const int64_t run_id = db.create_run(config.name, config.to_json(), std::nullopt);
+  out << "run " << run_id << ": " << config.name << " -> " << db_path << "\n";
+  const auto outcome = run_recorded(db, {{run_id, config}}, 1, out, *log);
+  (void)err;
+  return outcome.failed > 0 ? 1 : 0;
+}
+
+int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::string db_path = default_db(), file;
+  int jobs = 0;
+  for (ArgCursor a(args); a.next();) {
+    if (a.flag() == "--db") db_path = a.value();
+    else if (a.flag() == "--jobs") jobs = parse_int("--jobs", a.value(), 1, 64);
+    else if (a.flag().rfind("--", 0) != 0 && file.empty()) file = a.flag();
+    else throw UsageError("unexpected argument '" + a.flag() + "' for 'sweep'");
+  }
+  if (file.empty()) throw UsageError("'sweep' needs a sweep file, e.g. limuon-lab sweep experiments/rank_beta.toml");
+  const auto spec = sweep::load_sweep(file);
+  store::Store db(db_path);
+  auto log = make_logger(db_path);
+  const auto plan = sweep::plan_sweep(spec, db);
+  out << "sweep '" << spec.name << "' (" << plan.sweep_id << "): " << plan.to_run.size() << " to run, " << plan.kept
+      << " already done -> " << db_path << "\n";
+  const auto outcome = run_recorded(db, plan.to_run, jobs > 0 ? jobs : spec.jobs, out, *log);
+  (void)err;
+  return outcome.failed > 0 ? 1 : 0;
+}
+
+int runs_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::string db_path = default_db(), action = "list", csv, json;
+  int64_t id = 0;
+  for (ArgCursor a(args); a.next();) {
+    const std::string& f = a.flag();
+    if (f == "--db") db_path = a.value();
+    else if (f == "--csv") csv = a.value();
+    else if (f == "--json") json = a.value();
+    else if (f == "list" || f == "show" || f == "export") {
+      action = f;
+      if (f != "list") id = parse_int(f, a.value(), 1, 2'000'000'000);
+    } else throw UsageError("unexpected argument '" + f + "' for 'runs'");
+  }
+  store::Store db(db_path, store::Store::Mode::read_only);
+  if (action == "list") {
+    out << std::left << std::setw(6) << "id" << std::setw(10) << "status" << std::setw(8) << "steps" << "name\n";
+    for (const auto& r : db.runs())
+      out << std::setw(6) << r.id << std::setw(10) << r.status << std::setw(8) << r.steps_done << r.name << "\n";
+    return 0;
+  }
+  const auto run = db.run(id);
+  if (!run) {
+    err << "limuon-lab: no run " << id << " in " << db_path << "\n";
+    return 1;
+  }
+  if (action == "show") {
+    out << "run " << run->id << ": " << run->name << "\nstatus " << run->status << ", steps " << run->steps_done
+        << (run->diverged_step ? ", diverged at " + std::to_string(*run->diverged_step) : "") << "\nstarted "
+        << run->started_at << ", finished " << run->finished_at << "\nconfig " << run->config_json << "\nversions "
+        << run->versions_json << (run->error.empty() ? "" : "\nerror " + run->error) << "\n";
+    for (const auto& name : db.metric_names(id)) {
+      const auto s = db.series(id, name);
+      if (!s.empty())
+        out << "  " << name << ": " << s.size() << " points, last " << s.back().value << " at step "
+            << s.back().step << "\n";
+    }
+    return 0;
+  }
+  if (csv.empty() && json.empty()) throw UsageError("'runs export ID' needs --csv FILE and/or --json FILE");
+  if (!csv.empty()) {
+    std::ofstream f(csv);
+    f << "metric,step,value,wall_s\n";
+    f.precision(17);
+    for (const auto& name : db.metric_names(id))
+      for (const auto& p : db.series(id, name)) f << name << "," << p.step << "," << p.value << "," << p.wall_s << "\n";
+    if (!f) throw std::runtime_error("cannot write " + csv);
+    out << "wrote " << csv << "\n";
+  }
+  if (!json.empty()) {
+    std::ofstream f(json);
+    f.precision(17);
+    f << "{\"run\": " << run->id << ", \"config\": " << run->config_json << ", \"status\": \"" << run->status
+      << "\", \"metrics\": {";
+    bool first = true;
+    for (const auto& name : db.metric_names(id)) {
+      f << (first ? "" : ", ") << "\"" << name << "\": [";
+      first = false;
+      bool first_point = true;
+      for (const auto& p : db.series(id, name)) {
+        f << (first_point ? "" : ", ") << "[" << p.step << ", " << p.value << "]";
+        first_point = false;
+      }
+      f << "]";
+    }
+    f << "}}\n";
+    if (!f) throw std::runtime_error("cannot write " + json);
+    out << "wrote " << json << "\n";
+  }
+  return 0;
+}
+
+}  // namespace limuon::cli::detail

@@ -1,0 +1,74 @@
+#include "limuon/sweep/run_queue.hpp"
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <thread>
+
+#include "limuon/threads.hpp"
+
+namespace limuon::sweep {
+namespace {
+
+struct Active {
+  int64_t run_id;
+  std::unique_ptr<train::Trainer> trainer;
+};
+
+void record(store::Store& store, Active& a) {
+  auto events = a.trainer->drain();
+  store.append_metrics(a.run_id, events.metrics);
+  store.append_spectra(a.run_id, events.spectra);
+}
+
+}  // namespace
+
+QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const QueueOptions& options) {
+  const int jobs = std::max(1, options.jobs);
+  set_compute_threads(std::max(1, hardware_threads() / jobs));  // no oversubscription: cores split between runs
+  std::deque<QueuedRun> pending(runs.begin(), runs.end());
+  std::vector<Active> active;
+  QueueOutcome outcome;
+  auto stopping = [&] { return options.stop != nullptr && options.stop->load(); };
+
+  while (!active.empty() || (!pending.empty() && !stopping())) {
+    while (static_cast<int>(active.size()) < jobs && !pending.empty() && !stopping()) {
+      QueuedRun next = std::move(pending.front());
+      pending.pop_front();
+      const std::string dir =
+          options.checkpoint_root.empty() ? "" : options.checkpoint_root + "/run-" + std::to_string(next.run_id);
+      store.mark_started(next.run_id);
+      active.push_back({next.run_id, std::make_unique<train::Trainer>(next.config, dir, /*set_threads=*/false)});
+      active.back().trainer->start();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (size_t i = 0; i < active.size();) {
+      Active& a = active[i];
+      if (stopping()) a.trainer->request_stop();
+      const bool ended = a.trainer->done();
+      if (ended) a.trainer->wait();
+      record(store, a);  // after wait() when ended: nothing can arrive later
+      if (!ended) {
+        store.set_progress(a.run_id, a.trainer->step());
+        if (options.on_progress) options.on_progress({a.run_id, *a.trainer, false});
+        ++i;
+        continue;
+      }
+      const train::RunState state = a.trainer->state();
+      const int64_t diverged = a.trainer->diverged_step();
+      store.finish_run(a.run_id, train::to_string(state), a.trainer->step(),
+                       diverged >= 0 ? std::optional<int64_t>(diverged) : std::nullopt, a.trainer->error());
+      if (options.on_progress) options.on_progress({a.run_id, *a.trainer, true});
+      switch (state) {
+        case train::RunState::finished: ++outcome.finished; break;
+        case train::RunState::stopped: ++outcome.stopped; break;
+        case train::RunState::diverged: ++outcome.diverged; break;
+        default: ++outcome.failed; break;
+      }
+      active.erase(active.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
+  return outcome;
+}
+
+}  // namespace limuon::sweep

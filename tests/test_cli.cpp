@@ -1,0 +1,157 @@
+// The headless command line end to end: train into a database, list and export runs, sweep files
+// with line-numbered errors, and a sweep killed with SIGKILL that resumes without losing or repeating a run.
+#include "limuon/cli.hpp"
+#include "limuon/store/store.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+class Cli : public ::testing::Test {
+ protected:
+  fs::path dir = fs::temp_directory_path() / ("limuon-cli-" + std::to_string(::getpid()));
+  void SetUp() override {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  std::string file(const std::string& name) const { return (dir / name).string(); }
+  int run(const std::vector<std::string>& args) {
+    out.str("");
+    err.str("");
+    return limuon::cli::run(args, out, err);
+  }
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(file(name)) << text;
+    return file(name);
+  }
+  std::ostringstream out, err;
+};
+
+TEST_F(Cli, TrainRecordsARunThatRunsListsShowsAndExports) {
+  ASSERT_EQ(run({"train", "--db", file("runs.db"), "--steps", "12", "--batch-size", "4", "--eval-every", "4",
+                 "--threads", "1", "--optimizer", "limuon", "--rank", "4", "--polar", "lowrank"}),
+            0)
+      << err.str();
+  EXPECT_NE(out.str().find("1 finished"), std::string::npos) << out.str();
+  ASSERT_EQ(run({"runs", "--db", file("runs.db")}), 0);
+  EXPECT_NE(out.str().find("finished"), std::string::npos);
+  ASSERT_EQ(run({"runs", "show", "1", "--db", file("runs.db")}), 0);
+  EXPECT_NE(out.str().find("train_loss: 12 points"), std::string::npos) << "[" << out.str() << "]" << err.str();
+  ASSERT_EQ(run({"runs", "export", "1", "--db", file("runs.db"), "--csv", file("run.csv"), "--json", file("run.json")}),
+            0)
+      << err.str();
+  std::ifstream csv(file("run.csv"));
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_EQ(header, "metric,step,value,wall_s");
+  int lines = 0;
+  for (std::string line; std::getline(csv, line);) ++lines;
+  EXPECT_GT(lines, 12 * 7);
+  EXPECT_TRUE(fs::file_size(file("run.json")) > 100);
+  EXPECT_TRUE(fs::exists(file("runs.db.log")));
+}
+
+TEST_F(Cli, BadInputIsAMessageAndAnExitCode) {
+  EXPECT_EQ(run({"train", "--db", file("runs.db"), "--rnak", "8"}), 2);
+  EXPECT_NE(err.str().find("unknown key 'rnak'"), std::string::npos) << err.str();
+  EXPECT_EQ(run({"train", "--db", file("runs.db"), "--beta", "1.5"}), 2);
+  EXPECT_NE(err.str().find("beta"), std::string::npos);
+  EXPECT_EQ(run({"train", "--db", file("runs.db"), "--steps"}), 2);
+  EXPECT_EQ(run({"runs", "show", "7", "--db", file("missing.db")}), 1);
+  EXPECT_NE(err.str().find("no such file"), std::string::npos) << err.str();
+  write("garbage.db", std::string(5000, 'q'));
+  EXPECT_EQ(run({"runs", "--db", file("garbage.db")}), 1);
+  EXPECT_NE(err.str().find("not a database"), std::string::npos) << err.str();
+  EXPECT_EQ(fs::file_size(file("garbage.db")), 5000u);
+}
+
+TEST_F(Cli, ConfigAndSweepFilesReportTheLineAndKey) {
+  write("run.toml", "# comment\n[run]\nsteps = 10\nrnak = 4\n");
+  EXPECT_EQ(run({"train", "--config", file("run.toml"), "--db", file("runs.db")}), 2);
+  EXPECT_NE(err.str().find("line 4"), std::string::npos) << err.str();
+  EXPECT_NE(err.str().find("rnak"), std::string::npos);
+  write("syntax.toml", "[run]\nsteps = = 3\n");
+  EXPECT_EQ(run({"train", "--config", file("syntax.toml"), "--db", file("runs.db")}), 2);
+  EXPECT_NE(err.str().find("syntax.toml:2"), std::string::npos) << err.str();
+  write("sweep.toml", "[sweep]\nname = \"s\"\n[base]\nsteps = 5\n[grid]\nbeta = [0.1, 7.0]\n");
+  EXPECT_EQ(run({"sweep", file("sweep.toml"), "--db", file("runs.db")}), 2);
+  EXPECT_NE(err.str().find("beta"), std::string::npos) << err.str();
+  write("sweep2.toml", "[sweep]\nname = \"s\"\n[grid]\nrank = 4\n");
+  EXPECT_EQ(run({"sweep", file("sweep2.toml"), "--db", file("runs.db")}), 2);
+  EXPECT_NE(err.str().find("line 4"), std::string::npos) << err.str();
+  EXPECT_NE(err.str().find("non-empty list"), std::string::npos);
+}
+
+// Runs the real binary so that SIGKILL hits a whole process, as a user's kill would.
+pid_t spawn_sweep(const std::string& sweep, const std::string& db, const std::string& log) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    freopen(log.c_str(), "w", stdout);
+    execl(LIMUON_LAB_BINARY, "limuon-lab", "sweep", sweep.c_str(), "--db", db.c_str(), nullptr);
+    _exit(127);
+  }
+  return pid;
+}
+
+TEST_F(Cli, ASweepKilledAtAnyMomentResumesWithoutLosingOrRepeatingRuns) {
+  const auto sweep = write("sweep.toml",
+                           "[sweep]\nname = \"kill-test\"\n[base]\nmodel = \"gpt:classroom\"\nsteps = 40\n"
+                           "batch_size = 4\neval_every = 10\ncheckpoint_every = 5\nspectrum_every = 0\nthreads = 1\n"
+                           "[grid]\noptimizer = [\"muon\", \"limuon\"]\n");
+  const std::string db = file("runs.db");
+  // Kill once the second run has made progress, so one run is done and one is mid-way.
+  const pid_t first = spawn_sweep(sweep, db, file("first.log"));
+  ASSERT_GT(first, 0);
+  std::string first_finished_at;
+  for (int tries = 0; tries < 6000; ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (!fs::exists(db)) continue;
+    try {
+      limuon::store::Store peek(db, limuon::store::Store::Mode::read_only);
+      const auto runs = peek.runs();
+      if (runs.size() == 2 && runs[0].status == "finished" && runs[1].steps_done >= 12) {
+        first_finished_at = runs[0].finished_at;
+        break;
+      }
+    } catch (const limuon::store::StoreError&) {  // the writer may be mid-migration: look again
+    }
+  }
+  kill(first, SIGKILL);
+  int status = 0;
+  waitpid(first, &status, 0);
+  ASSERT_FALSE(first_finished_at.empty()) << "the sweep never reached the second run";
+
+  const pid_t second = spawn_sweep(sweep, db, file("second.log"));
+  waitpid(second, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+  limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+  EXPECT_EQ(store.integrity_check(), "ok");
+  const auto runs = store.runs();
+  ASSERT_EQ(runs.size(), 2u);  // nothing created twice
+  EXPECT_EQ(runs[0].finished_at, first_finished_at);  // the finished run was not run again
+  for (const auto& r : runs) {
+    EXPECT_EQ(r.status, "finished") << r.name;
+    EXPECT_EQ(r.steps_done, 40);
+    const auto loss = store.series(r.id, "train_loss");
+    ASSERT_EQ(loss.size(), 40u) << r.name;  // every step once, none lost
+    EXPECT_EQ(loss.front().step, 1);
+    EXPECT_EQ(loss.back().step, 40);
+  }
+  std::ifstream log(file("second.log"));
+  std::stringstream text;
+  text << log.rdbuf();
+  EXPECT_NE(text.str().find("1 to run, 1 already done"), std::string::npos) << text.str();
+}
+
+}  // namespace
