@@ -65,47 +65,22 @@ void store_momentum(const at::Tensor& m_next, LiMuonParamState& st, const LiMuon
 LiMuonOptions::LiMuonOptions(double lr) : lr_(lr) {}
 
 void LiMuonOptions::serialize(torch::serialize::OutputArchive& archive) const {
-  using detail::write_value;
-  write_value(archive, "lr", lr());
-  write_value(archive, "beta", beta());
-  write_value(archive, "rank", rank());
-  write_value(archive, "oversampling", oversampling());
-  write_value(archive, "power_iters", power_iters());
-  write_value(archive, "polar", static_cast<int64_t>(polar()));
-  write_value(archive, "ns_steps", ns_steps());
-  write_value(archive, "ns_a", std::get<0>(ns_coefficients()));
-  write_value(archive, "ns_b", std::get<1>(ns_coefficients()));
-  write_value(archive, "ns_c", std::get<2>(ns_coefficients()));
-  write_value(archive, "weight_decay", weight_decay());
-  write_value(archive, "lr_scale", static_cast<int64_t>(lr_scale()));
-  write_value(archive, "seed", seed());
-  write_value(archive, "adamw", static_cast<int64_t>(adamw()));
-  write_value(archive, "adamw_beta1", std::get<0>(adamw_betas()));
-  write_value(archive, "adamw_beta2", std::get<1>(adamw_betas()));
-  write_value(archive, "adamw_eps", adamw_eps());
+  detail::write_shared_options(archive, *this);
+  detail::write_value(archive, "beta", beta());
+  detail::write_value(archive, "rank", rank());
+  detail::write_value(archive, "oversampling", oversampling());
+  detail::write_value(archive, "power_iters", power_iters());
+  detail::write_value(archive, "seed", seed());
 }
 
 void LiMuonOptions::serialize(torch::serialize::InputArchive& archive) {
-  using detail::read_double;
-  using detail::read_int;
+  detail::read_shared_options(archive, *this);
   const LiMuonOptions d;
-  lr(read_double(archive, "lr", d.lr()));
-  beta(read_double(archive, "beta", d.beta()));
-  rank(read_int(archive, "rank", d.rank()));
-  oversampling(read_int(archive, "oversampling", d.oversampling()));
-  power_iters(read_int(archive, "power_iters", d.power_iters()));
-  polar(static_cast<Polar>(read_int(archive, "polar", static_cast<int64_t>(d.polar()))));
-  ns_steps(read_int(archive, "ns_steps", d.ns_steps()));
-  ns_coefficients({read_double(archive, "ns_a", std::get<0>(d.ns_coefficients())),
-                   read_double(archive, "ns_b", std::get<1>(d.ns_coefficients())),
-                   read_double(archive, "ns_c", std::get<2>(d.ns_coefficients()))});
-  weight_decay(read_double(archive, "weight_decay", d.weight_decay()));
-  lr_scale(static_cast<LrScale>(read_int(archive, "lr_scale", static_cast<int64_t>(d.lr_scale()))));
-  seed(read_int(archive, "seed", d.seed()));
-  adamw(read_int(archive, "adamw", 0) != 0);
-  adamw_betas({read_double(archive, "adamw_beta1", std::get<0>(d.adamw_betas())),
-               read_double(archive, "adamw_beta2", std::get<1>(d.adamw_betas()))});
-  adamw_eps(read_double(archive, "adamw_eps", d.adamw_eps()));
+  beta(detail::read_double(archive, "beta", d.beta()));
+  rank(detail::read_int(archive, "rank", d.rank()));
+  oversampling(detail::read_int(archive, "oversampling", d.oversampling()));
+  power_iters(detail::read_int(archive, "power_iters", d.power_iters()));
+  seed(detail::read_int(archive, "seed", d.seed()));
 }
 
 void LiMuonParamState::serialize(torch::serialize::OutputArchive& archive) const {

@@ -16,43 +16,18 @@ namespace limuon {
 MuonOptions::MuonOptions(double lr) : lr_(lr) {}
 
 void MuonOptions::serialize(torch::serialize::OutputArchive& archive) const {
-  using detail::write_value;
-  write_value(archive, "lr", lr());
-  write_value(archive, "momentum", momentum());
-  write_value(archive, "nesterov", static_cast<int64_t>(nesterov()));
-  write_value(archive, "polar", static_cast<int64_t>(polar()));
-  write_value(archive, "ns_steps", ns_steps());
-  write_value(archive, "ns_a", std::get<0>(ns_coefficients()));
-  write_value(archive, "ns_b", std::get<1>(ns_coefficients()));
-  write_value(archive, "ns_c", std::get<2>(ns_coefficients()));
-  write_value(archive, "ns_eps", ns_eps());
-  write_value(archive, "weight_decay", weight_decay());
-  write_value(archive, "lr_scale", static_cast<int64_t>(lr_scale()));
-  write_value(archive, "adamw", static_cast<int64_t>(adamw()));
-  write_value(archive, "adamw_beta1", std::get<0>(adamw_betas()));
-  write_value(archive, "adamw_beta2", std::get<1>(adamw_betas()));
-  write_value(archive, "adamw_eps", adamw_eps());
+  detail::write_shared_options(archive, *this);
+  detail::write_value(archive, "momentum", momentum());
+  detail::write_value(archive, "nesterov", static_cast<int64_t>(nesterov()));
+  detail::write_value(archive, "ns_eps", ns_eps());
 }
 
 void MuonOptions::serialize(torch::serialize::InputArchive& archive) {
-  using detail::read_double;
-  using detail::read_int;
+  detail::read_shared_options(archive, *this);
   const MuonOptions d;
-  lr(read_double(archive, "lr", d.lr()));
-  momentum(read_double(archive, "momentum", d.momentum()));
-  nesterov(read_int(archive, "nesterov", 1) != 0);
-  polar(static_cast<Polar>(read_int(archive, "polar", static_cast<int64_t>(d.polar()))));
-  ns_steps(read_int(archive, "ns_steps", d.ns_steps()));
-  ns_coefficients({read_double(archive, "ns_a", std::get<0>(d.ns_coefficients())),
-                   read_double(archive, "ns_b", std::get<1>(d.ns_coefficients())),
-                   read_double(archive, "ns_c", std::get<2>(d.ns_coefficients()))});
-  ns_eps(read_double(archive, "ns_eps", d.ns_eps()));
-  weight_decay(read_double(archive, "weight_decay", d.weight_decay()));
-  lr_scale(static_cast<LrScale>(read_int(archive, "lr_scale", static_cast<int64_t>(d.lr_scale()))));
-  adamw(read_int(archive, "adamw", 0) != 0);
-  adamw_betas({read_double(archive, "adamw_beta1", std::get<0>(d.adamw_betas())),
-               read_double(archive, "adamw_beta2", std::get<1>(d.adamw_betas()))});
-  adamw_eps(read_double(archive, "adamw_eps", d.adamw_eps()));
+  momentum(detail::read_double(archive, "momentum", d.momentum()));
+  nesterov(detail::read_int(archive, "nesterov", 1) != 0);
+  ns_eps(detail::read_double(archive, "ns_eps", d.ns_eps()));
 }
 
 void MuonParamState::serialize(torch::serialize::OutputArchive& archive) const {

@@ -44,6 +44,49 @@ void adamw_group_step(at::Tensor& p, StateMap& states, const Options& o) {
                o.weight_decay());
 }
 
+// Option (de)serialization: one key per field.
+void write_value(torch::serialize::OutputArchive& archive, const std::string& key, const c10::IValue& value);
+double read_double(torch::serialize::InputArchive& archive, const std::string& key, double fallback);
+int64_t read_int(torch::serialize::InputArchive& archive, const std::string& key, int64_t fallback);
+void write_tensor_if_defined(torch::serialize::OutputArchive& archive, const std::string& key, const at::Tensor& t);
+at::Tensor read_tensor_if_present(torch::serialize::InputArchive& archive, const std::string& key);
+
+
+// The option fields Muon and LiMuon share, one archive key each.
+template <typename Options>
+void write_shared_options(torch::serialize::OutputArchive& archive, const Options& o) {
+  write_value(archive, "lr", o.lr());
+  write_value(archive, "polar", static_cast<int64_t>(o.polar()));
+  write_value(archive, "ns_steps", o.ns_steps());
+  write_value(archive, "ns_a", std::get<0>(o.ns_coefficients()));
+  write_value(archive, "ns_b", std::get<1>(o.ns_coefficients()));
+  write_value(archive, "ns_c", std::get<2>(o.ns_coefficients()));
+  write_value(archive, "weight_decay", o.weight_decay());
+  write_value(archive, "lr_scale", static_cast<int64_t>(o.lr_scale()));
+  write_value(archive, "adamw", static_cast<int64_t>(o.adamw()));
+  write_value(archive, "adamw_beta1", std::get<0>(o.adamw_betas()));
+  write_value(archive, "adamw_beta2", std::get<1>(o.adamw_betas()));
+  write_value(archive, "adamw_eps", o.adamw_eps());
+}
+
+// Reads them back; a missing key keeps the default of a fresh Options.
+template <typename Options>
+void read_shared_options(torch::serialize::InputArchive& archive, Options& o) {
+  const Options d;
+  o.lr(read_double(archive, "lr", d.lr()));
+  o.polar(static_cast<Polar>(read_int(archive, "polar", static_cast<int64_t>(d.polar()))));
+  o.ns_steps(read_int(archive, "ns_steps", d.ns_steps()));
+  o.ns_coefficients({read_double(archive, "ns_a", std::get<0>(d.ns_coefficients())),
+                     read_double(archive, "ns_b", std::get<1>(d.ns_coefficients())),
+                     read_double(archive, "ns_c", std::get<2>(d.ns_coefficients()))});
+  o.weight_decay(read_double(archive, "weight_decay", d.weight_decay()));
+  o.lr_scale(static_cast<LrScale>(read_int(archive, "lr_scale", static_cast<int64_t>(d.lr_scale()))));
+  o.adamw(read_int(archive, "adamw", 0) != 0);
+  o.adamw_betas({read_double(archive, "adamw_beta1", std::get<0>(d.adamw_betas())),
+                 read_double(archive, "adamw_beta2", std::get<1>(d.adamw_betas()))});
+  o.adamw_eps(read_double(archive, "adamw_eps", d.adamw_eps()));
+}
+
 // LibTorch 1.13's optimizer loader reads the saved group options but drops them: put them back, so a
 // resumed run keeps its learning rates (schedulers included) and modes, as PyTorch's load_state_dict does.
 template <typename Options>
@@ -68,12 +111,5 @@ std::vector<at::Tensor> defined_grads(const std::vector<torch::optim::OptimizerP
 // True when no gradient holds NaN or Inf. One sum per tensor: a non-finite entry makes the sum
 // non-finite (a float32 overflow of finite entries would too, at magnitudes near 1e38).
 bool all_finite(const std::vector<at::Tensor>& grads);
-
-// Option (de)serialization: one key per field.
-void write_value(torch::serialize::OutputArchive& archive, const std::string& key, const c10::IValue& value);
-double read_double(torch::serialize::InputArchive& archive, const std::string& key, double fallback);
-int64_t read_int(torch::serialize::InputArchive& archive, const std::string& key, int64_t fallback);
-void write_tensor_if_defined(torch::serialize::OutputArchive& archive, const std::string& key, const at::Tensor& t);
-at::Tensor read_tensor_if_present(torch::serialize::InputArchive& archive, const std::string& key);
 
 }  // namespace limuon::detail
