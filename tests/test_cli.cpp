@@ -75,6 +75,13 @@ TEST_F(Cli, BadInputIsAMessageAndAnExitCode) {
   EXPECT_EQ(fs::file_size(file("garbage.db")), 5000u);
 }
 
+TEST_F(Cli, TrainBenchWithoutPythonPyTorchSaysWhatToInstall) {
+  EXPECT_EQ(run({"bench", "train", "--steps", "2", "--batch", "2", "--python", "/nonexistent/python3"}), 1);
+  EXPECT_NE(err.str().find("python3-torch"), std::string::npos) << err.str();
+  EXPECT_NE(out.str().find("C++ engine"), std::string::npos);  // the engine's figure is still printed
+  EXPECT_EQ(run({"bench", "train", "--model", "huge"}), 2);
+}
+
 TEST_F(Cli, ConfigAndSweepFilesReportTheLineAndKey) {
   write("run.toml", "# comment\n[run]\nsteps = 10\nrnak = 4\n");
   EXPECT_EQ(run({"train", "--config", file("run.toml"), "--db", file("runs.db")}), 2);

@@ -7,6 +7,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "limuon/bench/optim_bench.hpp"
+#include "limuon/bench/train_bench.hpp"
 #include "limuon/store/store.hpp"
 
 namespace limuon::cli::detail {
@@ -53,6 +54,31 @@ int bench_optim(const std::vector<std::string>& args, std::ostream& out, std::os
     }
     out << "wrote " << json_path << "\n";
   }
+  return 0;
+}
+
+int bench_train(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  bench::TrainBenchConfig config;
+  for (ArgCursor a(args); a.next();) {
+    if (a.flag() == "--model") config.model = a.value();
+    else if (a.flag() == "--batch") config.batch = parse_int("--batch", a.value(), 1, 4096);
+    else if (a.flag() == "--steps") config.steps = parse_int("--steps", a.value(), 1, 100000);
+    else if (a.flag() == "--threads") config.threads = parse_int("--threads", a.value(), 1, 1024);
+    else if (a.flag() == "--python") config.python = a.value();
+    else throw UsageError("unknown option '" + a.flag() + "' for 'bench train'");
+  }
+  if (config.model != "classroom" && config.model != "small")
+    throw UsageError("--model = '" + config.model + "' must be classroom or small");
+  const auto r = bench::run_train_bench(config);
+  out << "gpt:" << config.model << ", AdamW, batch " << config.batch << ", " << config.threads << " thread(s), "
+      << config.steps << " timed steps, best of " << config.rounds << " rounds\n"
+      << "  C++ engine:     " << static_cast<int64_t>(r.cpp_tokens_per_s) << " tokens/s\n";
+  if (!r.python_error.empty()) {
+    err << "limuon-lab: " << r.python_error << "\n";
+    return 1;
+  }
+  out << "  Python PyTorch: " << static_cast<int64_t>(r.python_tokens_per_s) << " tokens/s\n"
+      << "  ratio C++ / Python: " << r.cpp_tokens_per_s / r.python_tokens_per_s << "\n";
   return 0;
 }
 

@@ -19,6 +19,8 @@ std::string usage() {
          "  runs [list | show ID | export ID --csv FILE --json FILE] [--db runs.db]\n"
          "  bench optim [--json FILE] [--rank R] [--threads 1,0] [--quick] [--small]\n"
          "                        optimizer step time and state bytes: LiMuon modes, Muon, AdamW\n"
+         "  bench train [--model classroom|small] [--batch N] [--steps N] [--threads T]\n"
+         "                        GPT training tokens/s: this engine against Python PyTorch, same LibTorch\n"
          "  bench store [--rows N] [--db FILE]\n"
          "                        metric insert throughput and series read time of the SQLite store\n"
          "  help                  this text\n";
@@ -45,7 +47,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       const std::vector<std::string> bench_args(rest.empty() ? rest.begin() : rest.begin() + 1, rest.end());
       if (!rest.empty() && rest[0] == "optim") return detail::bench_optim(bench_args, out, err);
       if (!rest.empty() && rest[0] == "store") return detail::bench_store(bench_args, out, err);
-      throw UsageError("'bench' needs a benchmark name: bench optim, bench store");
+      if (!rest.empty() && rest[0] == "train") return detail::bench_train(bench_args, out, err);
+      throw UsageError("'bench' needs a benchmark name: bench optim, bench store, bench train");
     }
     throw UsageError("unknown command '" + command + "'");
   } catch (const UsageError& e) {

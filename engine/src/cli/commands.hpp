@@ -9,6 +9,7 @@
 namespace limuon::cli::detail {
 
 int bench_optim(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int bench_train(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int bench_store(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int train_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runs_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
