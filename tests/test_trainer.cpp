@@ -167,6 +167,26 @@ TEST(Trainer, MissingDataFailsTheRunWithAMessageNotTheProcess) {
   EXPECT_NE(t.error().find("scripts/setup.sh"), std::string::npos) << t.error();
 }
 
+TEST(Trainer, SpectraFollowTheChosenMatricesAndAnUnknownNameFailsTheRun) {
+  auto c = small_run("muon", 10);
+  c.spectrum_params = "blocks.1.fc.weight";
+  Trainer t(c);
+  t.start();
+  const auto events = run_to_end(t);
+  ASSERT_EQ(t.state(), RunState::finished) << t.error();
+  ASSERT_EQ(events.spectra.size(), 2u);  // update and momentum at step 10
+  for (const auto& s : events.spectra) {
+    EXPECT_EQ(s.param, "blocks.1.fc.weight");
+    EXPECT_EQ(s.values.size(), 80u);  // min(320, 80) exact singular values
+  }
+  c.spectrum_params = "blocks.9.fc.weight";
+  Trainer bad(c);
+  bad.start();
+  run_to_end(bad);
+  EXPECT_EQ(bad.state(), RunState::failed);
+  EXPECT_NE(bad.error().find("blocks.0.attn.q.weight"), std::string::npos) << bad.error();
+}
+
 TEST(Trainer, BadConfigIsRejectedBeforeAnyThreadStarts) {
   auto c = small_run("limuon", 5);
   c.optimizer = "sgd";

@@ -34,7 +34,7 @@ const std::vector<std::string>& RunConfig::keys() {
   static const std::vector<std::string> k = {
       "name", "model", "data", "optimizer", "lr", "adamw_lr", "beta", "rank", "polar", "oversampling",
       "power_iters", "momentum", "weight_decay", "lr_scale", "steps", "batch_size", "eval_every", "eval_batches",
-      "spectrum_every", "checkpoint_every", "seed", "threads", "divergence_factor"};
+      "spectrum_every", "spectrum_params", "checkpoint_every", "seed", "threads", "divergence_factor"};
   return k;
 }
 
@@ -60,6 +60,7 @@ void RunConfig::set(const std::string& key, const std::string& v, const std::str
   field(key, "eval_every", [&] { eval_every = parse_int(at, v); }, done);
   field(key, "eval_batches", [&] { eval_batches = parse_int(at, v); }, done);
   field(key, "spectrum_every", [&] { spectrum_every = parse_int(at, v); }, done);
+  field(key, "spectrum_params", [&] { spectrum_params = v; }, done);
   field(key, "checkpoint_every", [&] { checkpoint_every = parse_int(at, v); }, done);
   field(key, "seed", [&] { seed = parse_int(at, v); }, done);
   field(key, "threads", [&] { threads = parse_int(at, v); }, done);
@@ -114,7 +115,7 @@ std::string RunConfig::to_json() const {
       {"beta", beta}, {"rank", rank}, {"polar", polar}, {"oversampling", oversampling}, {"power_iters", power_iters},
       {"momentum", momentum}, {"weight_decay", weight_decay}, {"lr_scale", lr_scale}, {"steps", steps},
       {"batch_size", batch_size}, {"eval_every", eval_every}, {"eval_batches", eval_batches},
-      {"spectrum_every", spectrum_every}, {"checkpoint_every", checkpoint_every}, {"seed", seed},
+      {"spectrum_every", spectrum_every}, {"spectrum_params", spectrum_params}, {"checkpoint_every", checkpoint_every}, {"seed", seed},
       {"threads", threads}, {"divergence_factor", divergence_factor}};
   return j.dump();
 }

@@ -3,7 +3,9 @@
 #include <ATen/ATen.h>
 #include <torch/optim/optimizer.h>
 
+#include <algorithm>
 #include <chrono>
+#include <sstream>
 #include <cmath>
 #include <limits>
 
@@ -103,6 +105,28 @@ double group_grad_norm(const std::vector<at::Tensor>& params) {
   return std::sqrt(sum);
 }
 
+// The matrices whose spectra are reported: the named ones, or by default the first and the last
+// hidden matrix (the input and output ends of the network).
+std::vector<size_t> watched_matrices(const std::string& names, const std::vector<std::string>& matrix_names) {
+  std::vector<size_t> watched;
+  if (names.empty()) {
+    if (!matrix_names.empty()) watched.push_back(0);
+    if (matrix_names.size() > 1) watched.push_back(matrix_names.size() - 1);
+    return watched;
+  }
+  std::stringstream list(names);
+  for (std::string name; std::getline(list, name, ',');) {
+    const auto it = std::find(matrix_names.begin(), matrix_names.end(), name);
+    if (it == matrix_names.end()) {
+      std::string known;
+      for (const auto& n : matrix_names) known += (known.empty() ? "" : ", ") + n;
+      throw ConfigError("spectrum_params: '" + name + "' is not a hidden matrix of this model (" + known + ")");
+    }
+    watched.push_back(static_cast<size_t>(it - matrix_names.begin()));
+  }
+  return watched;
+}
+
 std::vector<at::Tensor> snapshot(const std::vector<at::Tensor>& params) {
   std::vector<at::Tensor> copies;
   for (const auto& p : params) copies.push_back(p.detach().clone());
@@ -139,10 +163,7 @@ void Trainer::run() {
     int64_t param_count = 0;
     for (const auto& p : all_params) param_count += p.numel();
     const bool update_norm_every_step = param_count <= 5'000'000;  // else only on evaluation steps
-    // Spectra of the first and the last hidden matrix: the input and output ends of the network.
-    std::vector<size_t> watched;
-    if (!built.split.matrices.empty()) watched = {0, built.split.matrices.size() - 1};
-    if (watched.size() == 2 && watched[0] == watched[1]) watched.pop_back();
+    const std::vector<size_t> watched = watched_matrices(c.spectrum_params, built.split.matrix_names);
 
     const auto began = Clock::now();
     auto wall = [&] { return std::chrono::duration<double>(Clock::now() - began).count(); };

@@ -33,6 +33,7 @@ struct RunConfig {
   int64_t eval_every = 25;        // validation loss every K steps
   int64_t eval_batches = 4;
   int64_t spectrum_every = 50;    // singular values of update and momentum every K steps (0 = never)
+  std::string spectrum_params;    // comma-separated matrix names; empty = the first and the last hidden matrix
   int64_t checkpoint_every = 100; // 0 = only on stop
   int64_t seed = 0;
   int64_t threads = 0;            // 0 = every core
