@@ -82,6 +82,12 @@ TEST_F(Cli, TrainBenchWithoutPythonPyTorchSaysWhatToInstall) {
   EXPECT_EQ(run({"bench", "train", "--model", "huge"}), 2);
 }
 
+TEST_F(Cli, AGridListingAValueTwiceIsRejected) {
+  write("dup.toml", "[sweep]\nname = \"d\"\n[grid]\nseed = [1, 1]\n");
+  EXPECT_EQ(run({"sweep", file("dup.toml"), "--db", file("runs.db")}), 2);
+  EXPECT_NE(err.str().find("listed twice"), std::string::npos) << err.str();
+}
+
 TEST_F(Cli, ConfigAndSweepFilesReportTheLineAndKey) {
   write("run.toml", "# comment\n[run]\nsteps = 10\nrnak = 4\n");
   EXPECT_EQ(run({"train", "--config", file("run.toml"), "--db", file("runs.db")}), 2);
@@ -159,6 +165,7 @@ TEST_F(Cli, ASweepKilledAtAnyMomentResumesWithoutLosingOrRepeatingRuns) {
   std::stringstream text;
   text << log.rdbuf();
   EXPECT_NE(text.str().find("1 to run, 1 already done"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("(resumed from step "), std::string::npos) << "restarted from scratch: " << text.str();
 }
 
 }  // namespace

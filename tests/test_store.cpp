@@ -100,6 +100,16 @@ TEST_F(StoreFiles, RepeatedStepsReplaceAndReopeningKeepsEverything) {
   EXPECT_EQ(s[1].value, 2.5);
 }
 
+TEST_F(StoreFiles, NonFiniteValuesStayNonFinite) {
+  Store store(file("runs.db"));
+  const int64_t run = store.create_run("a", "{}", std::nullopt);
+  store.append_metrics(run, {{1, 0, "train_loss", std::nan("")}, {2, 0, "train_loss", 1.5}});
+  const auto s = store.series(run, "train_loss");
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_TRUE(std::isnan(s[0].value));  // a diverged loss must not read back as 0
+  EXPECT_EQ(s[1].value, 1.5);
+}
+
 TEST_F(StoreFiles, ForeignKeysAreEnforced) {
   Store store(file("runs.db"));
   expect_store_error([&] { store.create_run("orphan", "{}", 42); }, "FOREIGN KEY");

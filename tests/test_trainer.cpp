@@ -107,9 +107,14 @@ TEST(Trainer, LowRankRunReportsTheEnergyItsFactorsCapture) {
 TEST(Trainer, PauseHoldsTheStepAndResumeFinishes) {
   Trainer t(small_run("muon", 120));
   t.start();
-  while (t.step() < 3) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // Deadlines turn a hang into a failure; they are not timing assertions.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (t.step() < 3 && !t.done() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   t.pause();
-  while (t.state() != RunState::paused) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (t.state() != RunState::paused && !t.done() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_EQ(t.state(), RunState::paused) << t.error();
   const int64_t held = t.step();
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(t.step(), held);
@@ -131,7 +136,7 @@ TEST(Trainer, StopCheckpointsAndAResumedRunContinuesBitIdentically) {
   {
     Trainer first(config, dir);
     first.start();
-    while (first.step() < 12) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    while (first.step() < 12 && !first.done()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     first.request_stop();
     first.wait();
     EXPECT_EQ(first.state(), RunState::stopped);
@@ -143,6 +148,8 @@ TEST(Trainer, StopCheckpointsAndAResumedRunContinuesBitIdentically) {
   EXPECT_GE(second.resumed_from(), 12);
   EXPECT_EQ(second.step(), 30);
   for (const auto& [step, loss] : resumed) EXPECT_EQ(loss, full.at(step)) << "step " << step;  // bit for bit
+  // The points since the checkpoint before the stop are replayed, so none can be lost in between.
+  EXPECT_LE(resumed.begin()->first, second.resumed_from());
   std::filesystem::remove_all(dir);
 }
 
@@ -158,11 +165,14 @@ TEST(Trainer, DivergenceEndsTheRunWithItsStep) {
 }
 
 TEST(Trainer, MissingDataFailsTheRunWithAMessageNotTheProcess) {
+  const char* previous = std::getenv("LIMUON_DATA_DIR");
+  const std::string saved = previous ? previous : "";
   setenv("LIMUON_DATA_DIR", "/nonexistent", 1);
   Trainer t(small_run("limuon", 5));
   t.start();
   run_to_end(t);
-  unsetenv("LIMUON_DATA_DIR");
+  if (previous) setenv("LIMUON_DATA_DIR", saved.c_str(), 1);
+  else unsetenv("LIMUON_DATA_DIR");
   EXPECT_EQ(t.state(), RunState::failed);
   EXPECT_NE(t.error().find("scripts/setup.sh"), std::string::npos) << t.error();
 }

@@ -2,10 +2,13 @@
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -24,7 +27,10 @@ namespace limuon::cli::detail {
 namespace {
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_interrupt(int) { g_stop = true; }
+extern "C" void on_interrupt(int signal) {
+  g_stop = true;
+  std::signal(signal, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
 
 // Ctrl-C: running runs checkpoint and end as "stopped"; a second Ctrl-C kills as usual.
 struct InterruptGuard {
@@ -62,6 +68,7 @@ class Progress {
          << "/" << total << " loss " << std::fixed << std::setprecision(4) << t.last_loss() << " grads "
          << t.grad_evals();
     if (p.ended) {
+      if (t.resumed_from() >= 0) line << " (resumed from step " << t.resumed_from() << ")";
       if (t.state() == train::RunState::diverged) line << " (diverged at step " << t.diverged_step() << ")";
       if (!t.error().empty()) line << " error: " << t.error();
       finish(line.str());
@@ -148,6 +155,13 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::
   }
   if (file.empty()) throw UsageError("'sweep' needs a sweep file, e.g. limuon-lab sweep experiments/rank_beta.toml");
   const auto spec = sweep::load_sweep(file);
+  // One sweep process per database: two would both pick up the same interrupted runs. The kernel drops
+  // the lock when the process ends, also by kill -9.
+  const std::string lock_path = db_path + ".sweep.lock";
+  const int lock_fd = open(lock_path.c_str(), O_CREAT | O_RDWR, 0644);
+  if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0)
+    throw std::runtime_error("another limuon-lab sweep is using " + db_path + " (lock " + lock_path +
+                             "); wait for it to finish or use another --db");
   store::Store db(db_path);
   auto log = make_logger(db_path);
   const auto plan = sweep::plan_sweep(spec, db);
@@ -217,7 +231,10 @@ int runs_command(const std::vector<std::string>& args, std::ostream& out, std::o
       first = false;
       bool first_point = true;
       for (const auto& p : db.series(id, name)) {
-        f << (first_point ? "" : ", ") << "[" << p.step << ", " << p.value << "]";
+        f << (first_point ? "" : ", ") << "[" << p.step << ", ";
+        if (std::isfinite(p.value)) f << p.value;
+        else f << "null";  // JSON has no NaN or Inf
+        f << "]";
         first_point = false;
       }
       f << "]";

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <torch/nn/functional/loss.h>
 
+#include <mutex>
 #include <stdexcept>
 
 #include "limuon/models/gpt.hpp"
@@ -39,6 +40,10 @@ torch::Tensor BuiltModel::loss(const data::Batch& batch) const {
 }
 
 BuiltModel build_model(const ModelSpec& spec, uint64_t seed) {
+  // LibTorch's default generator is process-wide: trainers building models at the same time on other
+  // threads would draw from each other's streams. Seed and initialise under one lock.
+  static std::mutex init_mutex;
+  std::lock_guard<std::mutex> lock(init_mutex);
   torch::manual_seed(seed);
   BuiltModel built;
   built.spec = spec;

@@ -2,6 +2,8 @@
 
 #include "limuon/store/store.hpp"
 
+#include <limits>
+
 namespace limuon::store::detail {
 
 void fail(sqlite3* db, const std::string& path, const std::string& what) {
@@ -73,7 +75,11 @@ void Statement::reset() {
 }
 
 int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
-double Statement::real(int column) const { return sqlite3_column_double(stmt_.get(), column); }
+double Statement::real(int column) const {
+  // SQLite stores a NaN as NULL: read it back as NaN, not as 0 (a diverged loss must not look perfect).
+  if (is_null(column)) return std::numeric_limits<double>::quiet_NaN();
+  return sqlite3_column_double(stmt_.get(), column);
+}
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL; }
 std::string Statement::text(int column) const {
   const auto* p = sqlite3_column_text(stmt_.get(), column);

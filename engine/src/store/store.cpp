@@ -221,11 +221,11 @@ void Store::append_metrics(int64_t run_id, const std::vector<train::MetricPoint>
       insert.bind(1, run_id).bind(2, impl_->metric_id(p.name)).bind(3, p.step).bind(4, p.value).bind(5, p.wall_s);
       insert.run();
     }
+    tx.commit();
   } catch (...) {
     impl_->metric_ids.clear();  // names inserted by this transaction are rolled back with it
     throw;
   }
-  tx.commit();
 }
 
 void Store::append_spectra(int64_t run_id, const std::vector<train::Spectrum>& spectra) {

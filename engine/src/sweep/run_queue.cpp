@@ -25,7 +25,9 @@ void record(store::Store& store, Active& a) {
 
 QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const QueueOptions& options) {
   const int jobs = std::max(1, options.jobs);
-  set_compute_threads(std::max(1, hardware_threads() / jobs));  // no oversubscription: cores split between runs
+  // One run alone takes its own `threads` setting (0 = every core); several split the cores between them.
+  const int64_t asked = runs.size() == 1 ? runs.front().config.threads : 0;
+  set_compute_threads(jobs == 1 && asked > 0 ? static_cast<int>(asked) : std::max(1, hardware_threads() / jobs));
   std::deque<QueuedRun> pending(runs.begin(), runs.end());
   std::vector<Active> active;
   QueueOutcome outcome;
@@ -38,7 +40,13 @@ QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const Q
       const std::string dir =
           options.checkpoint_root.empty() ? "" : options.checkpoint_root + "/run-" + std::to_string(next.run_id);
       store.mark_started(next.run_id);
-      active.push_back({next.run_id, std::make_unique<train::Trainer>(next.config, dir, /*set_threads=*/false)});
+      try {
+        active.push_back({next.run_id, std::make_unique<train::Trainer>(next.config, dir, /*set_threads=*/false)});
+      } catch (const std::exception& e) {  // a stored config that no longer validates: fail this run only
+        store.finish_run(next.run_id, "failed", 0, std::nullopt, e.what());
+        ++outcome.failed;
+        continue;
+      }
       active.back().trainer->start();
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "../train/config_text.hpp"
@@ -75,8 +76,12 @@ std::vector<train::RunConfig> expand_grid(const SweepSpec& spec) {
     out = std::move(next);
     names = std::move(next_names);
   }
+  std::set<std::string> seen;
   for (size_t i = 0; i < out.size(); ++i) {
     out[i].name = names[i].empty() ? spec.name : names[i];
+    if (!seen.insert(out[i].name).second)
+      throw ConfigError("sweep " + spec.name + ": the grid gives two runs named '" + out[i].name +
+                        "' (a value is listed twice)");
     try {
       out[i].validate();
     } catch (const ConfigError& e) {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <cmath>
 #include <limits>
+#include <system_error>
 
 #include "limuon/data/batches.hpp"
 #include "limuon/models/model.hpp"
@@ -45,7 +46,15 @@ Trainer::~Trainer() {
 void Trainer::start() {
   if (thread_.joinable()) return;
   state_ = RunState::running;
-  thread_ = std::thread([this] { run(); });
+  try {
+    thread_ = std::thread([this] { run(); });
+  } catch (const std::system_error& e) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      error_ = std::string("cannot start the training thread: ") + e.what();
+    }
+    state_ = RunState::failed;
+  }
 }
 
 void Trainer::pause() { pause_requested_ = true; }
@@ -149,10 +158,15 @@ void Trainer::run() {
     const std::string config_json = c.to_json();
 
     int64_t start = 0;
+    double first_loss = std::numeric_limits<double>::quiet_NaN(), wall_offset = 0;
+    std::vector<MetricPoint> since_checkpoint;  // replayed from a checkpoint if the process dies before storing them
     if (!checkpoint_dir_.empty())
       if (auto resumed = load_checkpoint(checkpoint_dir_, *model.module, opt, config_json)) {
-        start = *resumed;
+        start = resumed->step;
         resumed_from_ = start;
+        first_loss = resumed->first_loss;
+        wall_offset = resumed->wall_s;
+        for (auto& m : resumed->recent_metrics) events_.push(m);
       }
     step_ = start;
     grad_evals_ = start * built.grads_per_step;
@@ -166,9 +180,11 @@ void Trainer::run() {
     const std::vector<size_t> watched = watched_matrices(c.spectrum_params, built.split.matrix_names);
 
     const auto began = Clock::now();
-    auto wall = [&] { return std::chrono::duration<double>(Clock::now() - began).count(); };
+    auto wall = [&] { return wall_offset + std::chrono::duration<double>(Clock::now() - began).count(); };
     auto emit = [&](int64_t step, const std::string& name, double value) {
-      events_.push(MetricPoint{step, wall(), name, value});
+      MetricPoint point{step, wall(), name, value};
+      if (!checkpoint_dir_.empty()) since_checkpoint.push_back(point);
+      events_.push(std::move(point));
     };
     auto validation_loss = [&] {
       at::NoGradGuard no_grad;
@@ -178,10 +194,12 @@ void Trainer::run() {
       return sum / static_cast<double>(c.eval_batches);
     };
     auto checkpoint = [&](int64_t step) {
-      if (!checkpoint_dir_.empty()) save_checkpoint(checkpoint_dir_, *model.module, opt, step, config_json);
+      if (checkpoint_dir_.empty()) return;
+      save_checkpoint(checkpoint_dir_, *model.module, opt, CheckpointProgress{step, first_loss, wall(), since_checkpoint},
+                      config_json);
+      since_checkpoint.clear();
     };
 
-    double first_loss = std::numeric_limits<double>::quiet_NaN();
     for (int64_t t = start; t < c.steps; ++t) {
       if (!wait_while_paused()) {
         checkpoint(t);
@@ -267,6 +285,12 @@ void Trainer::run() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       error_ = e.what();
+    }
+    state_ = RunState::failed;
+  } catch (...) {  // nothing may escape the thread: std::terminate would take the app down
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      error_ = "unknown error";
     }
     state_ = RunState::failed;
   }

@@ -1,5 +1,6 @@
-// A run's checkpoint: model, optimizer and the step reached, written so that a kill at any moment
-// leaves either the previous complete checkpoint or the new one, never a torn mix.
+// A run's checkpoint: model, optimizer and the run's progress, written so that a kill at any moment
+// (also twice in a row) leaves a complete checkpoint: a new one is written into dir/next, its `step`
+// file last, then swapped in as dir/current; loading takes the newest complete one.
 #pragma once
 
 #include <torch/nn/module.h>
@@ -8,16 +9,27 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "limuon/train/events.hpp"
 
 namespace limuon::train {
 
-// Writes into dir/next, then swaps it in as dir/current.
-void save_checkpoint(const std::string& dir, const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
-                     int64_t step, const std::string& config_json);
+struct CheckpointProgress {
+  int64_t step = 0;
+  double first_loss = 0;  // the divergence test's reference, so a resumed run judges as the original would
+  double wall_s = 0;      // wall time so far, so the resumed run's clock continues
+  // Metric points since the previous checkpoint: re-emitted on resume, so none is lost when the process
+  // dies after the checkpoint but before the points reached the database (stores replace duplicates).
+  std::vector<MetricPoint> recent_metrics;
+};
 
-// The step of the checkpoint in `dir`, after loading it into model and optimizer; nullopt when
-// there is none. Throws std::runtime_error when one exists but belongs to another config or is damaged.
-std::optional<int64_t> load_checkpoint(const std::string& dir, torch::nn::Module& model,
-                                       torch::optim::Optimizer& optimizer, const std::string& config_json);
+void save_checkpoint(const std::string& dir, const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
+                     const CheckpointProgress& progress, const std::string& config_json);
+
+// The newest complete checkpoint in `dir`, loaded into model and optimizer; nullopt when there is none.
+// Throws std::runtime_error when one exists but belongs to another config or is damaged.
+std::optional<CheckpointProgress> load_checkpoint(const std::string& dir, torch::nn::Module& model,
+                                                  torch::optim::Optimizer& optimizer, const std::string& config_json);
 
 }  // namespace limuon::train
