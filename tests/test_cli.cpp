@@ -106,14 +106,52 @@ TEST_F(Cli, ConfigAndSweepFilesReportTheLineAndKey) {
 }
 
 // Runs the real binary so that SIGKILL hits a whole process, as a user's kill would.
-pid_t spawn_sweep(const std::string& sweep, const std::string& db, const std::string& log) {
+pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
   const pid_t pid = fork();
   if (pid == 0) {
     freopen(log.c_str(), "w", stdout);
-    execl(LIMUON_LAB_BINARY, "limuon-lab", "sweep", sweep.c_str(), "--db", db.c_str(), nullptr);
+    std::vector<char*> argv{const_cast<char*>("limuon-lab")};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(LIMUON_LAB_BINARY, argv.data());
     _exit(127);
   }
   return pid;
+}
+
+pid_t spawn_sweep(const std::string& sweep, const std::string& db, const std::string& log) {
+  return spawn({"sweep", sweep, "--db", db}, log);
+}
+
+TEST_F(Cli, AKilledTrainRunResumesFromItsCheckpoint) {
+  const std::string db = file("runs.db");
+  const pid_t child = spawn({"train", "--db", db, "--steps", "30", "--batch-size", "4", "--checkpoint-every", "5",
+                             "--spectrum-every", "0", "--threads", "1"},
+                            file("train.log"));
+  bool progressed = false;
+  for (int tries = 0; tries < 6000 && !progressed; ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    try {
+      if (fs::exists(db)) {
+        limuon::store::Store peek(db, limuon::store::Store::Mode::read_only);
+        const auto runs = peek.runs();
+        progressed = runs.size() == 1 && runs[0].steps_done >= 12;
+      }
+    } catch (const limuon::store::StoreError&) {
+    }
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(progressed);
+  ASSERT_EQ(run({"train", "--resume", "1", "--db", db}), 0) << err.str();
+  EXPECT_NE(out.str().find("(resumed from step "), std::string::npos) << out.str();
+  limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+  EXPECT_EQ(store.run(1)->status, "finished");
+  EXPECT_EQ(store.series(1, "train_loss").size(), 30u);
+  ASSERT_EQ(run({"train", "--resume", "1", "--db", db}), 0);
+  EXPECT_NE(out.str().find("already ended"), std::string::npos);
+  EXPECT_EQ(run({"train", "--resume", "1", "--steps", "5", "--db", db}), 2);
 }
 
 TEST_F(Cli, ASweepKilledAtAnyMomentResumesWithoutLosingOrRepeatingRuns) {

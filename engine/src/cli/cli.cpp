@@ -11,7 +11,7 @@ namespace limuon::cli {
 std::string usage() {
   return "usage: limuon-lab [command]\n"
          "  (no command)          the main job; until the GUI lands: the optimizer benchmark, quick settings\n"
-         "  train [--config FILE] [--db runs.db] [--KEY VALUE ...]\n"
+         "  train [--config FILE] [--db runs.db] [--KEY VALUE ...] | train --resume ID [--db runs.db]\n"
          "                        one training run recorded in the database; KEY is any run setting, e.g.\n"
          "                        --model gpt:classroom --optimizer limuon --rank 8 --beta 0.1 --steps 300\n"
          "  sweep FILE [--db runs.db] [--jobs N]\n"

@@ -118,16 +118,34 @@ sweep::QueueOutcome run_recorded(store::Store& db, std::vector<sweep::QueuedRun>
 
 int train_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::string db_path = default_db(), config_path;
+  int64_t resume_id = 0;
   std::vector<std::pair<std::string, std::string>> flags;
   for (ArgCursor a(args); a.next();) {
     const std::string& f = a.flag();
     if (f == "--db") db_path = a.value();
     else if (f == "--config") config_path = a.value();
+    else if (f == "--resume") resume_id = parse_int("--resume", a.value(), 1, 2'000'000'000);
     else if (f.rfind("--", 0) == 0 && f.size() > 2) {
       std::string key = f.substr(2);
       std::replace(key.begin(), key.end(), '-', '_');
       flags.emplace_back(key, a.value());
     } else throw UsageError("unexpected argument '" + f + "' for 'train'");
+  }
+  if (resume_id > 0) {  // an interrupted run continues from its checkpoint with its stored settings
+    if (!flags.empty() || !config_path.empty())
+      throw UsageError("--resume takes no settings: the run keeps the ones it was started with");
+    store::Store db(db_path);
+    const auto stored = db.run(resume_id);
+    if (!stored) throw std::runtime_error("no run " + std::to_string(resume_id) + " in " + db_path);
+    if (stored->status == "finished" || stored->status == "diverged" || stored->status == "failed") {
+      out << "run " << resume_id << " already ended (" << stored->status << "); nothing to resume\n";
+      return 0;
+    }
+    auto log = make_logger(db_path);
+    out << "run " << resume_id << ": " << stored->name << " (resuming) -> " << db_path << "\n";
+    const auto outcome =
+        run_recorded(db, {{resume_id, train::RunConfig::from_json(stored->config_json)}}, 1, out, *log);
+    return outcome.failed > 0 ? 1 : 0;
   }
   train::RunConfig config;
   if (!config_path.empty()) config = train::load_run_config(config_path);
