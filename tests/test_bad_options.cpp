@@ -90,6 +90,22 @@ TEST(BadClosure, ZeroGradInsideTheClosureIsCaughtNotSilentlyMomentumFree) {
   EXPECT_TRUE(torch::isfinite(w).all().item<bool>());
 }
 
+TEST(BadClosure, ClearingGradientsInsideTheClosureIsCaught) {
+  torch::Tensor w = matrix();
+  const torch::Tensor target = torch::randn({16, 24});
+  LiMuon opt({w}, LiMuonOptions(0.01));
+  int calls = 0;
+  auto closure = [&] {
+    if (++calls == 2) w.mutable_grad() = torch::Tensor();  // what Module::zero_grad(true) does
+    torch::Tensor loss = (w - target).pow(2).sum();
+    loss.backward();  // a fresh gradient would silently replace the correction...
+    w.mutable_grad() = calls == 2 ? torch::Tensor() : w.grad();  // ...so clear it as set_to_none leaves it
+    return loss;
+  };
+  EXPECT_THROW(opt.step(closure), std::logic_error);
+  EXPECT_TRUE(torch::isfinite(w).all().item<bool>());
+}
+
 TEST(BadCommandLine, ExitsWithTwoAndSaysWhatWasWrong) {
   for (const auto& [args, fragment] : std::vector<std::pair<std::vector<std::string>, std::string>>{
            {{"frobnicate"}, "unknown command 'frobnicate'"},

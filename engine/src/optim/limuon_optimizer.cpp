@@ -228,7 +228,16 @@ torch::Tensor LiMuon::step(LossClosure closure) {
   ++stats_.grad_evals;
 
   std::vector<torch::Tensor> grads;
-  for (auto& [p, o] : matrices) grads.push_back(p.grad());
+  for (auto& [p, o] : matrices) {
+    if (!p.grad().defined()) {  // e.g. Module::zero_grad(/*set_to_none=*/true) inside the closure
+      ++stats_.kept_momentum;
+      ++stats_.steps;
+      throw std::logic_error(
+          "LiMuon: a gradient was cleared during the second pass, erasing the STORM correction; the closure "
+          "must not zero or clear gradients (LiMuon clears them itself before the first pass)");
+    }
+    grads.push_back(p.grad());
+  }
   if (!detail::all_finite(grads)) {
     ++stats_.kept_momentum;  // the weights moved with finite data; the momentum stays M_t
     ++stats_.steps;
