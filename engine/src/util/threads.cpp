@@ -31,7 +31,8 @@ void set_compute_threads(int n) {
 }
 
 void reexec_with_passive_openmp_wait(char** argv) {
-  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  // LIMUON_KEEP_OMP_WAIT=1 keeps libgomp's default, to measure the difference.
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr || std::getenv("LIMUON_KEEP_OMP_WAIT") != nullptr) return;
   setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
   execv("/proc/self/exe", argv);  // returns only on failure: then run on with spinning threads
 }
