@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "limuon/cli.hpp"
-#include "limuon/threads.hpp"
+#include "limuon/runtime_env.hpp"
 
 int main(int argc, char** argv) {
-  limuon::reexec_with_passive_openmp_wait(argv);
+  limuon::reexec_with_tuned_runtime(argv);
   const std::vector<std::string> args(argv + 1, argv + argc);
   return limuon::cli::run(args, std::cout, std::cerr);
 }

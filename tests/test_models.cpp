@@ -69,11 +69,12 @@ TEST(Models, VitSeesEveryPatch) {
 }
 
 TEST(Models, RotaryPositionsKeepNormsAndDependOnlyOnOffsets) {
-  const torch::Tensor q = torch::randn({1, 1, 1, 16}, torch::kDouble).expand({1, 1, 12, 16}).contiguous();
-  const torch::Tensor k = torch::randn({1, 1, 1, 16}, torch::kDouble).expand({1, 1, 12, 16}).contiguous();
+  // (batch, time, heads, head_dim): the same vector at every position
+  const torch::Tensor q = torch::randn({1, 1, 1, 16}, torch::kDouble).expand({1, 12, 1, 16}).contiguous();
+  const torch::Tensor k = torch::randn({1, 1, 1, 16}, torch::kDouble).expand({1, 12, 1, 16}).contiguous();
   const torch::Tensor rq = limuon::models::apply_rotary(q, 10000.0), rk = limuon::models::apply_rotary(k, 10000.0);
   EXPECT_TRUE(torch::allclose(rq.norm(2, -1), q.norm(2, -1)));
-  auto dot = [&](int64_t m, int64_t n) { return (rq[0][0][m] * rk[0][0][n]).sum().item<double>(); };
+  auto dot = [&](int64_t m, int64_t n) { return (rq[0][m][0] * rk[0][n][0]).sum().item<double>(); };
   EXPECT_NEAR(dot(5, 2), dot(9, 6), 1e-12);  // same offset 3
   EXPECT_GT(std::abs(dot(5, 2) - dot(5, 5)), 1e-6);
 }

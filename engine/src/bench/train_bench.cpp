@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "limuon/models/gpt.hpp"
+#include "limuon/runtime_env.hpp"
 #include "limuon/threads.hpp"
 
 namespace limuon::bench {
@@ -40,14 +41,14 @@ double cpp_gpt_tokens_per_s(const TrainBenchConfig& config) {
 
 namespace {
 
-// Runs the Python twin; returns tokens/s or throws with what went wrong.
-double python_tokens_per_s(const TrainBenchConfig& c) {
+// Runs the Python twin with `env` before the command; returns tokens/s or throws with what went wrong.
+double python_tokens_per_s(const TrainBenchConfig& c, const std::string& env) {
   const std::string script = std::string(LIMUON_SOURCE_DIR) + "/experiments/python/gpt_throughput.py";
   // Same thread count for OpenBLAS in the child as set_compute_threads gives the C++ side.
-  const std::string command = "OPENBLAS_NUM_THREADS=" + std::to_string(c.threads) + " " + c.python + " " + script +
-                              " --model " + c.model + " --batch " + std::to_string(c.batch) + " --steps " +
-                              std::to_string(c.steps) + " --warmup " + std::to_string(c.warmup) + " --threads " +
-                              std::to_string(c.threads) + " 2>&1";
+  const std::string command = "env " + env + " OPENBLAS_NUM_THREADS=" + std::to_string(c.threads) + " " + c.python +
+                              " " + script + " --model " + c.model + " --batch " + std::to_string(c.batch) +
+                              " --steps " + std::to_string(c.steps) + " --warmup " + std::to_string(c.warmup) +
+                              " --threads " + std::to_string(c.threads) + " 2>&1";
   std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), &pclose);
   if (!pipe) throw std::runtime_error("cannot start " + c.python);
   std::string output;
@@ -59,15 +60,27 @@ double python_tokens_per_s(const TrainBenchConfig& c) {
   return std::stod(output.substr(at + 16));
 }
 
+std::vector<PythonVariant> python_variants(const std::string& core) {
+  const std::string same_kernels = core.empty() ? "" : "OPENBLAS_CORETYPE=" + core;
+  // The allocator settings keep_freed_tensor_memory() makes, as glibc's environment variables.
+  const std::string same_malloc = "MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=134217728";
+  return {{"Python, same BLAS kernels", same_kernels},
+          {"Python, same kernels + engine's malloc settings", same_kernels + " " + same_malloc},
+          {"Python, OpenBLAS choosing its own kernels", "-u OPENBLAS_CORETYPE"}};
+}
+
 }  // namespace
 
 TrainBenchResult run_train_bench(const TrainBenchConfig& config) {
   TrainBenchResult result;
+  result.blas_core = openblas_core();
+  result.python = python_variants(result.blas_core);
   for (int round = 0; round < config.rounds; ++round) {
     result.cpp_tokens_per_s = std::max(result.cpp_tokens_per_s, cpp_gpt_tokens_per_s(config));
     if (!result.python_error.empty()) continue;
     try {
-      result.python_tokens_per_s = std::max(result.python_tokens_per_s, python_tokens_per_s(config));
+      for (auto& variant : result.python)
+        variant.tokens_per_s = std::max(variant.tokens_per_s, python_tokens_per_s(config, variant.env));
     } catch (const std::exception& e) {
       result.python_error = e.what();
     }

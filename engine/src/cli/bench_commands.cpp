@@ -71,14 +71,16 @@ int bench_train(const std::vector<std::string>& args, std::ostream& out, std::os
     throw UsageError("--model = '" + config.model + "' must be classroom or small");
   const auto r = bench::run_train_bench(config);
   out << "gpt:" << config.model << ", AdamW, batch " << config.batch << ", " << config.threads << " thread(s), "
-      << config.steps << " timed steps, best of " << config.rounds << " rounds\n"
-      << "  C++ engine:     " << static_cast<int64_t>(r.cpp_tokens_per_s) << " tokens/s\n";
+      << config.steps << " timed steps, best of " << config.rounds << " rounds; OpenBLAS kernels here: "
+      << (r.blas_core.empty() ? "(not OpenBLAS)" : r.blas_core) << "\n"
+      << "  C++ engine: " << static_cast<int64_t>(r.cpp_tokens_per_s) << " tokens/s\n";
   if (!r.python_error.empty()) {
     err << "limuon-lab: " << r.python_error << "\n";
     return 1;
   }
-  out << "  Python PyTorch: " << static_cast<int64_t>(r.python_tokens_per_s) << " tokens/s\n"
-      << "  ratio C++ / Python: " << r.cpp_tokens_per_s / r.python_tokens_per_s << "\n";
+  for (const auto& p : r.python)
+    out << "  " << p.label << ": " << static_cast<int64_t>(p.tokens_per_s) << " tokens/s, engine "
+        << r.cpp_tokens_per_s / p.tokens_per_s << "x\n";
   return 0;
 }
 

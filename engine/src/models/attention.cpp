@@ -1,9 +1,8 @@
 #include "limuon/models/attention.hpp"
 
-#include <torch/nn/functional/activation.h>
-
-#include <cmath>
 #include <stdexcept>
+
+#include "limuon/models/attention_ops.hpp"
 
 namespace limuon::models {
 
@@ -22,10 +21,10 @@ SelfAttentionImpl::SelfAttentionImpl(const AttentionConfig& config) : config_(co
 }
 
 torch::Tensor apply_rotary(const torch::Tensor& x, double base) {
-  const int64_t time = x.size(2), dim = x.size(3), half = dim / 2;
+  const int64_t time = x.size(1), dim = x.size(3), half = dim / 2;
   const auto opts = x.options();
   const torch::Tensor inv_freq = torch::pow(base, -torch::arange(0, half, opts) / static_cast<double>(half));
-  const torch::Tensor angles = torch::outer(torch::arange(0, time, opts), inv_freq);  // (time, half)
+  const torch::Tensor angles = torch::outer(torch::arange(0, time, opts), inv_freq).view({time, 1, half});
   const torch::Tensor cos = angles.cos(), sin = angles.sin();
   const torch::Tensor a = x.narrow(3, 0, half), b = x.narrow(3, half, half);
   return torch::cat({a * cos - b * sin, a * sin + b * cos}, 3);
@@ -34,28 +33,17 @@ torch::Tensor apply_rotary(const torch::Tensor& x, double base) {
 torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x) {
   const int64_t batch = x.size(0), time = x.size(1);
   const int64_t head_dim = config_.width / config_.heads;
-  auto split = [&](const torch::Tensor& t, int64_t heads) {
-    return t.view({batch, time, heads, head_dim}).transpose(1, 2);  // (batch, heads, time, head_dim)
-  };
-  torch::Tensor qh = split(q->forward(x), config_.heads);
-  torch::Tensor kh = split(k->forward(x), config_.kv_heads);
-  torch::Tensor vh = split(v->forward(x), config_.kv_heads);
+  // (batch, time, heads, head_dim): a view of each projection's output, no copy.
+  auto heads = [&](const torch::Tensor& t, int64_t n) { return t.view({batch, time, n, head_dim}); };
+  torch::Tensor qh = heads(q->forward(x), config_.heads);
+  torch::Tensor kh = heads(k->forward(x), config_.kv_heads);
+  const torch::Tensor vh = heads(v->forward(x), config_.kv_heads);
   if (config_.rotary) {
     qh = apply_rotary(qh, config_.rope_base);
     kh = apply_rotary(kh, config_.rope_base);
   }
-  if (config_.kv_heads != config_.heads) {  // grouped-query: each key/value head serves heads/kv_heads queries
-    const int64_t group = config_.heads / config_.kv_heads;
-    kh = kh.repeat_interleave(group, 1);
-    vh = vh.repeat_interleave(group, 1);
-  }
-  torch::Tensor scores = torch::matmul(qh, kh.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim));
-  if (config_.causal) {
-    const torch::Tensor future = torch::ones({time, time}, x.options().dtype(torch::kBool)).triu(1);
-    scores = scores.masked_fill(future, -std::numeric_limits<float>::infinity());
-  }
-  const torch::Tensor mixed = torch::matmul(torch::softmax(scores, -1), vh);
-  return proj->forward(mixed.transpose(1, 2).contiguous().view({batch, time, config_.width}));
+  const torch::Tensor mixed = scaled_dot_product_attention(qh, kh, vh, config_.causal);
+  return proj->forward(mixed.reshape({batch, time, config_.width}));
 }
 
 }  // namespace limuon::models

@@ -30,7 +30,7 @@ class SelfAttentionImpl : public torch::nn::Module {
 };
 TORCH_MODULE(SelfAttention);
 
-// Rotary position embedding of (batch, heads, time, head_dim), rotating pairs (i, i + head_dim / 2).
+// Rotary position embedding of (batch, time, heads, head_dim), rotating pairs (i, i + head_dim / 2).
 torch::Tensor apply_rotary(const torch::Tensor& x, double base);
 
 }  // namespace limuon::models
