@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything LiMuon Lab needs to build, test and run, from Debian bookworm packages.
 # Idempotent: packages already present are skipped, so a second run costs a few seconds.
+# `setup.sh --bench` adds Debian's Python PyTorch, which `limuon-lab bench train` compares against.
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,7 @@ packages=(
   libimgui-dev libglfw3-dev libgl-dev        # GUI (Dear ImGui 1.86 with GLFW + OpenGL3 backends)
   dataset-fashion-mnist                      # Fashion-MNIST IDX files for the real-data tests
 )
+[ "${1:-}" = "--bench" ] && packages+=(python3-torch)   # the same LibTorch 1.13, from Python
 
 missing=()
 for p in "${packages[@]}"; do
