@@ -99,3 +99,15 @@ TEST(Attention, BadShapesAreRefusedWithAMessage) {
   EXPECT_THROW(scaled_dot_product_attention(q, k, k, true), std::invalid_argument);  // 3 heads, 2 kv heads
   EXPECT_THROW(scaled_dot_product_attention(q.view({4, 3, 8}), k, k, true), std::invalid_argument);
 }
+
+TEST(Attention, DegenerateLayoutsMatchTheComposite) {
+  torch::manual_seed(6);
+  // One position whose rows are closer together than a head vector (legal for a size-1 dimension,
+  // not for a BLAS leading dimension), and an empty sequence.
+  const torch::Tensor base = torch::randn({16}, torch::kDouble);
+  const torch::Tensor q = base.as_strided({1, 1, 2, 4}, {8, 1, 4, 1});
+  const torch::Tensor fused = scaled_dot_product_attention(q, q, q, true);
+  EXPECT_LT((fused - reference_attention(q, q, q, true)).abs().max().item<double>(), 1e-12);
+  const torch::Tensor empty = torch::randn({2, 0, 2, 4});
+  EXPECT_EQ(scaled_dot_product_attention(empty, empty, empty, true).sizes(), empty.sizes());
+}

@@ -26,7 +26,8 @@ std::string better_openblas_core(std::string_view detected, CpuIsa isa);
 //   starve OpenBLAS's threads on the same cores (2 cores: the rank-8 LiMuon step on 768x3072 took
 //   21.7 ms instead of 8.4 ms). LIMUON_KEEP_OMP_WAIT=1 keeps libgomp's default, to measure it.
 // - OPENBLAS_CORETYPE, from better_openblas_core(). LIMUON_KEEP_BLAS_CORE=1 keeps OpenBLAS's choice.
-// Variables the user set are never changed. Returns only when nothing needed changing or exec failed,
+// Variables the user set are never changed; the ones set here are listed, comma-separated, in
+// LIMUON_RUNTIME_SET. Returns only when nothing needed changing or exec failed,
 // after keep_freed_tensor_memory().
 void reexec_with_tuned_runtime(char** argv);
 

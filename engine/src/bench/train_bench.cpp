@@ -41,7 +41,8 @@ double cpp_gpt_tokens_per_s(const TrainBenchConfig& config) {
 
 namespace {
 
-// Runs the Python twin with `env` before the command; returns tokens/s or throws with what went wrong.
+// Runs the Python twin with `env` before the command (it inherits this process's environment, so
+// OMP_WAIT_POLICY=PASSIVE too unless the variant unsets it); returns tokens/s or throws with what went wrong.
 double python_tokens_per_s(const TrainBenchConfig& c, const std::string& env) {
   const std::string script = std::string(LIMUON_SOURCE_DIR) + "/experiments/python/gpt_throughput.py";
   // Same thread count for OpenBLAS in the child as set_compute_threads gives the C++ side.
@@ -66,7 +67,7 @@ std::vector<PythonVariant> python_variants(const std::string& core) {
   const std::string same_malloc = "MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=134217728";
   return {{"Python, same BLAS kernels", same_kernels},
           {"Python, same kernels + engine's malloc settings", same_kernels + " " + same_malloc},
-          {"Python, OpenBLAS choosing its own kernels", "-u OPENBLAS_CORETYPE"}};
+          {"Python as installed (OpenBLAS's kernel choice, libgomp's spin-waits)", "-u OPENBLAS_CORETYPE -u OMP_WAIT_POLICY"}};
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 
 #include <dlfcn.h>
 
+#include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace limuon::linalg {
 namespace {
@@ -27,6 +29,9 @@ template <typename T>
 void row_major_gemm(GemmFn<T> fn, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha,
                     const T* a, int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
   if (fn == nullptr) throw std::runtime_error("the loaded BLAS exports no sgemm_/dgemm_");
+  for (const int64_t value : {m, n, k, lda, ldb, ldc})
+    if (value > std::numeric_limits<int>::max())
+      throw std::invalid_argument("gemm: dimension " + std::to_string(value) + " exceeds the BLAS's 32-bit integers");
   const char ta = trans_a ? 'T' : 'N', tb = trans_b ? 'T' : 'N';
   const int im = static_cast<int>(m), in = static_cast<int>(n), ik = static_cast<int>(k);
   const int ia = static_cast<int>(lda), ib = static_cast<int>(ldb), ic = static_cast<int>(ldc);

@@ -47,10 +47,9 @@ bool fused_attention_applies(const at::Tensor& q, const at::Tensor& k, const at:
 
 at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, bool causal) {
   check_shapes(q, k, v);
-  if (!fused_attention_applies(q, k, v)) return reference_attention(q, k, v, causal);
-  // The kernel reads rows with any stride (BLAS leading dimensions) but needs each head's vector contiguous.
-  auto rows = [](const at::Tensor& t) { return t.stride(3) == 1 && t.stride(1) >= t.size(3) ? t : t.contiguous(); };
-  return fused_attention(rows(q), rows(k), rows(v), causal);
+  if (!fused_attention_applies(q, k, v) || q.numel() == 0 || k.numel() == 0)
+    return reference_attention(q, k, v, causal);
+  return fused_attention(with_blas_rows(q), with_blas_rows(k), with_blas_rows(v), causal);
 }
 
 }  // namespace limuon::models

@@ -55,7 +55,7 @@ at::Tensor forward_impl(const at::Tensor& q, const at::Tensor& k, const at::Tens
         for (int64_t i = 0; i + 1 < d.time; ++i)
           std::fill(block + i * d.time + i + 1, block + (i + 1) * d.time, -std::numeric_limits<T>::infinity());
     }
-  probs = at::_softmax(scores, -1, false);
+  probs = at::_softmax(scores, -1, false).contiguous();
   at::Tensor out = at::empty({d.batch, d.time, d.heads, d.dim}, q.options());
   const HeadBlocks<T> ob(out);
   const T* p = probs.data_ptr<T>();
@@ -71,7 +71,7 @@ std::vector<at::Tensor> backward_impl(const at::Tensor& q, const at::Tensor& k, 
                                       const at::Tensor& probs, const at::Tensor& grad_out) {
   const Dims d(q, k);
   const auto scale = static_cast<T>(d.scale());
-  const at::Tensor go = grad_out.contiguous();
+  const at::Tensor go = with_blas_rows(grad_out);
   at::Tensor dq = at::empty(q.sizes(), q.options()), dk = at::empty(k.sizes(), k.options());
   at::Tensor dv = at::empty(v.sizes(), v.options());
   at::Tensor dprobs = at::empty(probs.sizes(), probs.options());
@@ -88,7 +88,7 @@ std::vector<at::Tensor> backward_impl(const at::Tensor& q, const at::Tensor& k, 
       linalg::gemm(false, true, d.time, d.time, d.dim, T(1), gob(b, h), gob.row_stride, vb(b, kv), vb.row_stride,
                    T(0), dp + offset, d.time);
     }
-  const at::Tensor dscores = at::_softmax_backward_data(dprobs, probs, -1, probs.scalar_type());
+  const at::Tensor dscores = at::_softmax_backward_data(dprobs, probs, -1, probs.scalar_type()).contiguous();
   const T* ds = dscores.data_ptr<T>();
   for (int64_t b = 0; b < d.batch; ++b)
     for (int64_t h = 0; h < d.heads; ++h) {
@@ -123,6 +123,11 @@ class FusedAttention : public torch::autograd::Function<FusedAttention> {
 };
 
 }  // namespace
+
+at::Tensor with_blas_rows(const at::Tensor& t) {
+  // contiguous() would keep a size-1 time dimension's stride, whatever it is; clone() sets standard ones.
+  return t.stride(3) == 1 && t.stride(1) >= t.size(3) ? t : t.clone(at::MemoryFormat::Contiguous);
+}
 
 at::Tensor fused_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, bool causal) {
   return FusedAttention::apply(q, k, v, causal);

@@ -33,9 +33,13 @@ CpuIsa core_isa(std::string_view core) {
   return CpuIsa::baseline;
 }
 
+// Sets `name` unless the user did, and lists it in LIMUON_RUNTIME_SET so the program can tell ours
+// from theirs after the re-exec.
 bool set_if_unset(const char* name, const std::string& value) {
   if (value.empty() || std::getenv(name) != nullptr) return false;
   setenv(name, value.c_str(), 1);
+  const char* listed = std::getenv("LIMUON_RUNTIME_SET");
+  setenv("LIMUON_RUNTIME_SET", ((listed ? std::string(listed) + "," : std::string()) + name).c_str(), 1);
   return true;
 }
 
