@@ -1,5 +1,6 @@
 // The IDX reader rejects missing, truncated and malformed files with a message naming the file.
 #include "limuon/data/idx.hpp"
+#include "support/scratch_dir.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -8,11 +9,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class IdxFiles : public ::testing::Test {
+class IdxFiles : public limuon::testing::ScratchDirTest {
  protected:
-  fs::path dir = fs::temp_directory_path() / ("limuon-idx-" + std::to_string(::getpid()));
-  void SetUp() override { fs::create_directories(dir); }
-  void TearDown() override { fs::remove_all(dir); }
+  IdxFiles() : ScratchDirTest("idx") {}
   std::string write(const std::string& name, const std::vector<unsigned char>& bytes) {
     const fs::path p = dir / name;
     std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));

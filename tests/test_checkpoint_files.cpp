@@ -1,5 +1,6 @@
 // Trainer checkpoints on disk: the newest complete one wins, also after kills between the renames.
 #include "limuon/train/checkpoint.hpp"
+#include "support/scratch_dir.hpp"
 
 #include <filesystem>
 
@@ -13,11 +14,9 @@ struct Fixture {
   torch::optim::SGD opt{model->parameters(), torch::optim::SGDOptions(0.1)};
 };
 
-class CheckpointFiles : public ::testing::Test {
+class CheckpointFiles : public limuon::testing::ScratchDirTest {
  protected:
-  fs::path dir = fs::temp_directory_path() / ("limuon-ckpt-" + std::to_string(::getpid()));
-  void SetUp() override { fs::remove_all(dir); }
-  void TearDown() override { fs::remove_all(dir); }
+  CheckpointFiles() : ScratchDirTest("ckpt") {}
   void save(int64_t step) {
     Fixture f;
     limuon::train::save_checkpoint(dir.string(), *f.model, f.opt,

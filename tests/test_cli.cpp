@@ -2,6 +2,7 @@
 // with line-numbered errors, and a sweep killed with SIGKILL that resumes without losing or repeating a run.
 #include "limuon/cli.hpp"
 #include "limuon/store/store.hpp"
+#include "support/scratch_dir.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -16,15 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class Cli : public ::testing::Test {
+class Cli : public limuon::testing::ScratchDirTest {
  protected:
-  fs::path dir = fs::temp_directory_path() / ("limuon-cli-" + std::to_string(::getpid()));
-  void SetUp() override {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
-  std::string file(const std::string& name) const { return (dir / name).string(); }
+  Cli() : ScratchDirTest("cli") {}
   int run(const std::vector<std::string>& args) {
     out.str("");
     err.str("");

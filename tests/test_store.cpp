@@ -1,6 +1,7 @@
 // The SQLite store: round trips, names as data, and every kind of bad database file handled with a
 // message and without changing the file; integrity after kill -9 mid-write.
 #include "limuon/store/store.hpp"
+#include "support/scratch_dir.hpp"
 
 #include <signal.h>
 #include <sqlite3.h>
@@ -18,15 +19,9 @@ using limuon::store::Store;
 using limuon::store::StoreError;
 using limuon::train::MetricPoint;
 
-class StoreFiles : public ::testing::Test {
+class StoreFiles : public limuon::testing::ScratchDirTest {
  protected:
-  fs::path dir = fs::temp_directory_path() / ("limuon-store-" + std::to_string(::getpid()));
-  void SetUp() override {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
-  std::string file(const std::string& name) const { return (dir / name).string(); }
+  StoreFiles() : ScratchDirTest("store") {}
   static std::string bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
