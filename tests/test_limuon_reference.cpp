@@ -14,40 +14,56 @@ using limuon::Polar;
 using limuon::test::max_abs_diff;
 using limuon::test::TinyNet;
 
+using limuon::LrScale;
+
 struct Mode {
   int64_t rank;
   Polar polar;
+  LrScale scale = LrScale::shape;
+  bool tall = false;  // train W1 (5 x 6) as its transpose, a tall 6 x 5 matrix, so the shape scale is not 1
 };
 
 std::string name(const Mode& mode) {
-  return "rank " + std::to_string(mode.rank) + " polar " + limuon::to_string(mode.polar);
+  return "rank" + std::to_string(mode.rank) + "_" + limuon::to_string(mode.polar) + "_" +
+         limuon::to_string(mode.scale) + (mode.tall ? "_tall" : "");
 }
 
 const LiMuonParamState& state_of(LiMuon& opt, const torch::Tensor& p) {
   return static_cast<const LiMuonParamState&>(*opt.state().at(c10::guts::to_string(p.unsafeGetTensorImpl())));
 }
 
-// M_{t+1} = g(W_{t+1}; xi_{t+1}) + (1 - beta)(M_hat_t - g(W_t; xi_{t+1})),  W_{t+1} = (1 - lr wd) W_t - lr s polar(M_t)
+// The learning-rate multiplier, from its definition: k is the rank of the update.
+double reference_scale(LrScale scale, double m, double n, double k) {
+  switch (scale) {
+    case LrScale::none: return 1.0;
+    case LrScale::shape: return std::sqrt(std::max(1.0, m / n));
+    case LrScale::match_adamw_rms: return 0.2 * std::sqrt(std::max(m, n));
+    case LrScale::match_adamw_rms_rank: return 0.2 * std::sqrt(m * n / k);
+  }
+  return std::nan("");
+}
+
+// M_{t+1} = g(W_{t+1}; xi_{t+1}) + (1 - beta)(M_hat_t - g(W_t; xi_{t+1})),
+// W_{t+1} = (1 - lr wd) W_t - lr scale(m, n, k) polar(M_t). Weights are kept as the optimizer sees them.
 class StormReference {
  public:
-  StormReference(const LiMuonOptions& o, std::vector<torch::Tensor> w) : o_(o), w_(std::move(w)) {}
+  StormReference(const LiMuonOptions& o, std::vector<torch::Tensor> params, bool tall)
+      : o_(o), w_(std::move(params)), tall_(tall) {}
 
   void step(int64_t t, const torch::Tensor& x, const torch::Tensor& y) {
     if (dense_.empty()) {  // M_0 = g(W_0; xi_0), compressed with sketch 0
-      auto [g1, g2] = TinyNet::grads(w_[0], w_[1], x, y);
-      dense_ = {g1, g2};
-      hat_ = {compress(g1, 0, 0), compress(g2, 1, 0)};
+      dense_ = grads(w_, x, y);
+      if (o_.rank() > 0) hat_ = {compress(dense_[0], 0, 0), compress(dense_[1], 1, 0)};
     }
-    auto [o1, o2] = TinyNet::grads(w_[0], w_[1], x, y);
-    const std::vector<torch::Tensor> g_old = {o1, o2};
+    const std::vector<torch::Tensor> g_old = grads(w_, x, y);
     std::vector<torch::Tensor> w_new;
     for (size_t i = 0; i < w_.size(); ++i) {
       const double m = double(w_[i].size(0)), n = double(w_[i].size(1));
-      const double scale = std::sqrt(std::max(1.0, m / n));  // lr_scale shape
-      w_new.push_back((1 - o_.lr() * o_.weight_decay()) * w_[i] - o_.lr() * scale * direction(i));
+      const auto [direction, k] = polar_and_rank(i);
+      w_new.push_back((1 - o_.lr() * o_.weight_decay()) * w_[i] -
+                      o_.lr() * reference_scale(o_.lr_scale(), m, n, k) * direction);
     }
-    auto [n1, n2] = TinyNet::grads(w_new[0], w_new[1], x, y);
-    const std::vector<torch::Tensor> g_new = {n1, n2};
+    const std::vector<torch::Tensor> g_new = grads(w_new, x, y);
     for (size_t i = 0; i < w_.size(); ++i) {
       const torch::Tensor m_hat = o_.rank() == 0 ? dense_[i] : hat_[i];
       dense_[i] = g_new[i] + (1 - o_.beta()) * (m_hat - g_old[i]);
@@ -61,44 +77,57 @@ class StormReference {
   const torch::Tensor& hat(size_t i) const { return hat_[i]; }
 
  private:
-  torch::Tensor direction(size_t i) const {
-    if (o_.polar() == Polar::lowrank) return lowrank_polar_[i];
+  // The tiny net's gradients, in the optimizer's layout of each parameter.
+  std::vector<torch::Tensor> grads(const std::vector<torch::Tensor>& p, const torch::Tensor& x, const torch::Tensor& y) {
+    auto [g1, g2] = TinyNet::grads(tall_ ? p[0].t() : p[0], p[1], x, y);
+    return {tall_ ? g1.t() : g1, g2};
+  }
+
+  std::pair<torch::Tensor, double> polar_and_rank(size_t i) const {
+    const double full = double(std::min(w_[i].size(0), w_[i].size(1)));
+    if (o_.polar() == Polar::lowrank) return {lowrank_polar_[i], lowrank_rank_[i]};
     if (o_.polar() == Polar::svd) {
       auto [u, s, vh] = torch::linalg_svd(dense_[i], false);
-      return torch::matmul(u, vh);
+      return {torch::matmul(u, vh), full};
     }
     const auto [a, b, c] = o_.ns_coefficients();
-    return limuon::test::reference_newton_schulz(dense_[i], o_.ns_steps(), a, b, c);
+    return {limuon::test::reference_newton_schulz(dense_[i], o_.ns_steps(), a, b, c), full};
   }
 
   torch::Tensor compress(const torch::Tensor& m, size_t index, int64_t counter) {
     const uint64_t stream = limuon::sketch_stream_seed(static_cast<uint64_t>(o_.seed()), index);
     auto [u, s, v] = limuon::test::reference_rsvd(m, o_.rank(), o_.oversampling(), o_.power_iters(),
                                                   limuon::sketch_generator(stream, static_cast<uint64_t>(counter)));
-    if (lowrank_polar_.size() <= index) lowrank_polar_.resize(index + 1);
+    if (lowrank_polar_.size() <= index) lowrank_polar_.resize(index + 1), lowrank_rank_.resize(index + 1);
     lowrank_polar_[index] = torch::matmul(u, v.t());
+    const double tol = double(std::max(m.size(0), m.size(1))) * std::numeric_limits<double>::epsilon() *
+                       s.max().item<double>();
+    lowrank_rank_[index] = (s > tol).sum().item<double>();
     return torch::matmul(u * s.unsqueeze(0), v.t());
   }
 
   LiMuonOptions o_;
   std::vector<torch::Tensor> w_, dense_, hat_, lowrank_polar_;
+  std::vector<double> lowrank_rank_;
+  bool tall_;
 };
 
 class LiMuonReference : public ::testing::TestWithParam<Mode> {};
 
 TEST_P(LiMuonReference, WeightsAndMomentumFollowTheFloat64StormRecursion) {
   const Mode mode = GetParam();
-  const auto o = LiMuonOptions(0.05).beta(0.3).rank(mode.rank).polar(mode.polar).oversampling(1).power_iters(1)
-                     .weight_decay(0.01).seed(42);
+  const auto o = LiMuonOptions(0.05).beta(0.3).rank(mode.rank).polar(mode.polar).lr_scale(mode.scale)
+                     .oversampling(1).power_iters(1).weight_decay(0.01).seed(42);
   auto [w1_init, w2_init] = TinyNet::initial_weights();
+  if (mode.tall) w1_init = w1_init.t().contiguous();
   torch::Tensor w1 = w1_init.clone().requires_grad_(true), w2 = w2_init.clone().requires_grad_(true);
   LiMuon opt({w1, w2}, o);
-  StormReference ref(o, {w1_init, w2_init});
+  StormReference ref(o, {w1_init, w2_init}, mode.tall);
 
   for (int64_t t = 0; t < 6; ++t) {
     auto [x, y] = TinyNet::batch(t);
     opt.step([&] {
-      torch::Tensor loss = TinyNet::loss(w1, w2, x, y);
+      torch::Tensor loss = TinyNet::loss(mode.tall ? w1.t() : w1, w2, x, y);
       loss.backward();
       return loss;
     });
@@ -119,12 +148,20 @@ TEST_P(LiMuonReference, WeightsAndMomentumFollowTheFloat64StormRecursion) {
   EXPECT_EQ(opt.stats().grad_evals, 12);  // two gradients per step
 }
 
-INSTANTIATE_TEST_SUITE_P(AllModes, LiMuonReference,
-                         ::testing::Values(Mode{0, Polar::svd}, Mode{0, Polar::newton_schulz}, Mode{3, Polar::lowrank},
-                                           Mode{3, Polar::svd}, Mode{3, Polar::newton_schulz}),
-                         [](const auto& info) {
-                           return "rank" + std::to_string(info.param.rank) + "_" + limuon::to_string(info.param.polar);
-                         });
+std::vector<Mode> every_mode_and_scale() {
+  std::vector<Mode> modes;
+  for (const Mode m : {Mode{0, Polar::svd}, Mode{0, Polar::newton_schulz}, Mode{3, Polar::lowrank}, Mode{3, Polar::svd},
+                       Mode{3, Polar::newton_schulz}}) {
+    modes.push_back(m);  // wide matrices: the shape scale is 1
+    for (const LrScale scale :
+         {LrScale::none, LrScale::shape, LrScale::match_adamw_rms, LrScale::match_adamw_rms_rank})
+      modes.push_back(Mode{m.rank, m.polar, scale, /*tall=*/true});
+  }
+  return modes;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllModes, LiMuonReference, ::testing::ValuesIn(every_mode_and_scale()),
+                         [](const auto& info) { return name(info.param); });
 
 // Three LiMuon steps on batches 0, 1, 2 of the tiny net; returns the last batch.
 std::pair<torch::Tensor, torch::Tensor> three_steps(LiMuon& opt, torch::Tensor& w1, torch::Tensor& w2) {

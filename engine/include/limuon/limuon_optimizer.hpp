@@ -2,16 +2,18 @@
 // (variance-reduced) momentum, optionally stored as rank-r randomized-SVD factors.
 //
 //   M_{t+1} = g(W_{t+1}; xi_{t+1}) + (1 - beta) * (M_t - g(W_t; xi_{t+1})),   M_0 = g(W_0; xi_0)
-//   W_{t+1} = (1 - lr * wd) * W_t - lr * scale(m, n) * polar(M_t)
+//   W_{t+1} = (1 - lr * wd) * W_t - lr * scale(m, n, k) * polar(M_t)
 //
 // Both gradients of a step use the SAME minibatch, so step(closure) evaluates the closure twice. The
 // first call uses its batch as both xi_0 and xi_1 (the correction is then zero for the dense momentum).
 //
-// Modes (see ../shared/LIMUON.md, "Memory: count it honestly"):
+// Modes (LiMuonMode, resolved once from the options):
 //   rank == 0                          option #1: dense M (m*n numbers), polar by svd or newton_schulz
-//   rank  > 0, polar == lowrank        option #2 with the rank-r update U_r V_r^T: (m+n)*r + r numbers
-//   rank  > 0, polar svd/newton_schulz option #2 as the paper writes it: the dense M_t must persist for
-//                                      the next update, so m*n + (m+n)*r + r numbers (more than Muon)
+//   rank  > 0, polar == lowrank        option #2, the paper's memory claim: M_hat_t = U_r S_r V_r^T kept as
+//                                      factors, update U_r V_r^T from them: (m+n)*r + r numbers
+//   rank  > 0, polar svd/newton_schulz an ablation of ours, not the paper's method: the low-rank momentum
+//                                      drives the recursion, but polar(M_t) of the dense M_t needs M_t
+//                                      kept until the next step: m*n + (m+n)*r + r numbers (more than Muon)
 //
 // One optimizer object also trains the non-matrix parameters: a group whose options say adamw(true)
 // gets decoupled AdamW (see make_param_groups in param_groups.hpp).
@@ -29,6 +31,14 @@
 #include "limuon/step_stats.hpp"
 
 namespace limuon {
+
+// How a matrix group holds its momentum and takes its update (see the table above).
+enum class LiMuonMode {
+  dense,                // option #1
+  lowrank,              // option #2: factors only, rank-r update
+  ablation_dense_polar, // ours: low-rank momentum, dense polar of the kept dense M_t
+};
+const char* to_string(LiMuonMode mode);
 
 struct LiMuonOptions : public torch::optim::OptimizerCloneableOptions<LiMuonOptions> {
   LiMuonOptions(double lr = 0.02);
@@ -59,8 +69,8 @@ struct LiMuonParamState : public torch::optim::OptimizerCloneableParamState<LiMu
                           public PersistentState {
   TORCH_ARG(int64_t, step) = 0;
   TORCH_ARG(int64_t, rsvd_seed) = 0;   // this parameter's sketch stream; sketch k uses (rsvd_seed, k)
-  TORCH_ARG(torch::Tensor, momentum);  // dense M_t (option #1, or option #2 with a dense polar)
-  TORCH_ARG(torch::Tensor, u);         // M_hat_t = u diag(s) v^T (option #2)
+  TORCH_ARG(torch::Tensor, momentum);  // dense M_t (option #1 and the dense-polar ablation)
+  TORCH_ARG(torch::Tensor, u);         // M_hat_t = u diag(s) v^T (rank > 0)
   TORCH_ARG(torch::Tensor, s);
   TORCH_ARG(torch::Tensor, v);
   TORCH_ARG(torch::Tensor, exp_avg);     // AdamW groups
@@ -78,17 +88,14 @@ class LiMuon : public torch::optim::Optimizer {
   explicit LiMuon(std::vector<torch::optim::OptimizerParamGroup> param_groups, LiMuonOptions defaults = {});
   explicit LiMuon(std::vector<torch::Tensor> params, LiMuonOptions defaults = {});
 
-  // The two-pass STORM step. The closure computes the loss on ONE fixed batch and calls backward()
-  // WITHOUT zeroing gradients: LiMuon zeroes them before the first pass and leaves the correction
-  // (1 - beta)(M_t - g(W_t; xi)) in them for the second, which accumulates g(W_{t+1}; xi) on top.
-  // Throws std::invalid_argument without a closure. Returns the loss of the first pass. If the second
-  // pass throws or yields a non-finite gradient, the weights have moved and the momentum stays M_t.
+  // The two-pass STORM step. The closure computes the loss on ONE fixed batch and calls backward(); it
+  // may zero gradients first (Optimizer::zero_grad, Module::zero_grad) as with any optimizer: LiMuon
+  // holds the correction (1 - beta)(M_t - g(W_t; xi)) outside p.grad while the second pass runs, so
+  // nothing the closure does to the gradients can erase it. Throws std::invalid_argument without a
+  // closure. Returns the loss of the first pass. If the second pass throws, leaves a matrix without a
+  // gradient (std::logic_error) or yields a non-finite gradient, the weights have moved and the momentum
+  // stays M_t (stats().kept_momentum). After a step, p.grad of a matrix holds M_{t+1} exactly.
   torch::Tensor step(LossClosure closure = nullptr) override;
-
-  // Hides Optimizer::zero_grad: called from the closure during the second pass it would wipe the
-  // STORM correction (silently: no momentum at all), so there it throws std::logic_error instead.
-  // Module::zero_grad cannot be caught this way: closures must not call it either.
-  void zero_grad();
 
   const StepStats& stats() const { return stats_; }
   // torch::save / torch::load. Loading restores the saved group options (learning rates, modes), as
@@ -100,9 +107,10 @@ class LiMuon : public torch::optim::Optimizer {
  private:
   void validate_group(const torch::optim::OptimizerParamGroup& group) const;
   void check_state_matches(const torch::optim::OptimizerParamGroup& group) const;
+  // A matrix's state; on the first step it is created with M_0 = g(W_0; xi_0) from p.grad.
   LiMuonParamState& matrix_state(const torch::Tensor& p, const LiMuonOptions& o, int64_t index);
+  void clear_grads();
   StepStats stats_;
-  bool in_second_pass_ = false;
 
   template <typename Self, typename Archive>
   static void serialize(Self& self, Archive& archive) {

@@ -15,11 +15,14 @@ enum class Polar : int64_t {
   lowrank = 2,        // U_r V_r^T from the rank-r randomized SVD of the momentum (LiMuon option #2 only)
 };
 
-// Learning-rate multiplier for an m x n matrix update.
+// Learning-rate multiplier for an m x n matrix update of rank k. A semi-orthogonal update of rank k has
+// Frobenius norm sqrt(k), so its RMS is sqrt(k / (m n)): for the full polar factor k = min(m, n), for
+// LiMuon's rank-r update only k = r, which makes it far smaller at the same learning rate.
 enum class LrScale : int64_t {
-  none = 0,             // 1
-  shape = 1,            // sqrt(max(1, m / n)): Keller Jordan's and torch.optim.Muon's default
-  match_adamw_rms = 2,  // 0.2 * sqrt(max(m, n)): Moonlight's, so AdamW learning rates transfer
+  none = 0,                  // 1
+  shape = 1,                 // sqrt(max(1, m / n)): Keller Jordan's and torch.optim.Muon's default
+  match_adamw_rms = 2,       // 0.2 * sqrt(max(m, n)): Moonlight's; RMS 0.2 for a full-rank update only
+  match_adamw_rms_rank = 3,  // 0.2 * sqrt(m n / k): RMS 0.2 from the update's actual rank k
 };
 
 // Newton-Schulz coefficients (a, b, c) of X <- a X + (b A + c A^2) X with A = X X^T.
@@ -29,7 +32,9 @@ inline constexpr NsCoefficients kMuonNsCoefficients{3.4445, -4.7750, 2.0315};
 // (beta1, beta2) of the AdamW groups that live inside the Muon and LiMuon optimizers.
 using AdamWBetas = std::tuple<double, double>;
 
-double lr_scale_factor(LrScale scale, int64_t rows, int64_t cols);
+// `update_rank` is k, the number of nonzero singular directions of the update (min(m, n) for a dense
+// polar factor); only match_adamw_rms_rank uses it. A zero-rank update gets the factor of rank 1.
+double lr_scale_factor(LrScale scale, int64_t rows, int64_t cols, int64_t update_rank);
 
 // Parsing throws std::invalid_argument naming the option, the value and the accepted names.
 Polar parse_polar(const std::string& text);

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 
+#include "limuon/random_streams.hpp"
+
 namespace limuon {
 
 // A ~= u diag(s) v^T with u: m x r, s: r, v: n x r (v stored as n x r, contiguous).
@@ -18,6 +20,7 @@ struct LowRankFactors {
   // u with the columns of zero singular values (<= max(m, n) * eps * s_max) zeroed: a rank-deficient
   // or zero momentum then gives no update along directions it does not have, as polar_svd does.
   at::Tensor u_nonzero() const;
+  int64_t nonzero_rank() const;     // how many singular values are above that threshold
   at::Tensor polar() const;         // u_nonzero() v^T, the rank-r polar factor
 };
 
@@ -26,12 +29,6 @@ struct RsvdConfig {
   int64_t oversampling = 5;  // p: the sketch has l = rank + p columns (clamped to min(m, n))
   int64_t power_iters = 0;   // q: Y = (A A^T)^q A Omega, re-orthonormalised between products
 };
-
-// Sketches are drawn from counter-based streams: parameter k of an optimizer seeded with s owns the
-// stream sketch_stream_seed(s, k), and its sketch number c comes from sketch_generator(stream, c). Every
-// (parameter, step) pair gets its own reproducible draw, and resuming needs only the step counter.
-uint64_t sketch_stream_seed(uint64_t seed, uint64_t param_index);
-at::Generator sketch_generator(uint64_t stream_seed, uint64_t counter);
 
 // Orthonormal basis Q (m x l) of the range of A Omega (with q power iterations), Omega ~ N(0, 1) n x l.
 at::Tensor randomized_range(const at::Tensor& a, int64_t columns, int64_t power_iters, at::Generator gen);

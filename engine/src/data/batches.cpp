@@ -9,13 +9,14 @@
 #include <stdexcept>
 
 #include "limuon/data/idx.hpp"
-#include "limuon/rsvd.hpp"
+#include "limuon/random_streams.hpp"
 
 namespace limuon::data {
 namespace {
 
 at::Generator batch_generator(uint64_t seed, Split split, int64_t index) {
-  return sketch_generator(sketch_stream_seed(seed, split == Split::train ? 1 : 2), static_cast<uint64_t>(index));
+  const RandomPurpose purpose = split == Split::train ? RandomPurpose::train_batches : RandomPurpose::validation_batches;
+  return stream_generator(purpose_seed(seed, purpose), static_cast<uint64_t>(index));
 }
 
 class TextSource final : public BatchSource {

@@ -1,7 +1,6 @@
 #include "limuon/rsvd.hpp"
 
 #include <ATen/ATen.h>
-#include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
 #include <limits>
@@ -9,38 +8,28 @@
 namespace limuon {
 namespace {
 
-uint64_t splitmix64(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
 at::Tensor orthonormal_basis(const at::Tensor& y) {
   return std::get<0>(at::linalg_qr(y, "reduced"));
+}
+
+// Singular values at or below max(m, n) * eps * s_max are zero to working precision.
+at::Tensor nonzero_mask(const LowRankFactors& f) {
+  const double eps = f.s.scalar_type() == at::kDouble ? std::numeric_limits<double>::epsilon()
+                                                      : std::numeric_limits<float>::epsilon();
+  const double s_max = f.s.numel() > 0 ? f.s.max().item<double>() : 0.0;
+  const double tol = static_cast<double>(std::max(f.u.size(0), f.v.size(0))) * eps * s_max;
+  return f.s > tol;
 }
 
 }  // namespace
 
 at::Tensor LowRankFactors::reconstruct() const { return at::matmul(u * s.unsqueeze(0), v.t()); }
 
-at::Tensor LowRankFactors::u_nonzero() const {
-  const double eps = s.scalar_type() == at::kDouble ? std::numeric_limits<double>::epsilon()
-                                                    : std::numeric_limits<float>::epsilon();
-  const double s_max = s.numel() > 0 ? s.max().item<double>() : 0.0;
-  const double tol = static_cast<double>(std::max(u.size(0), v.size(0))) * eps * s_max;
-  return u * (s > tol).to(u.scalar_type()).unsqueeze(0);
-}
+at::Tensor LowRankFactors::u_nonzero() const { return u * nonzero_mask(*this).to(u.scalar_type()).unsqueeze(0); }
+
+int64_t LowRankFactors::nonzero_rank() const { return nonzero_mask(*this).sum().item<int64_t>(); }
 
 at::Tensor LowRankFactors::polar() const { return at::matmul(u_nonzero(), v.t()); }
-
-uint64_t sketch_stream_seed(uint64_t seed, uint64_t param_index) {
-  return splitmix64(splitmix64(seed) ^ param_index);
-}
-
-at::Generator sketch_generator(uint64_t stream_seed, uint64_t counter) {
-  return at::detail::createCPUGenerator(splitmix64(stream_seed ^ splitmix64(counter)));
-}
 
 at::Tensor randomized_range(const at::Tensor& a, int64_t columns, int64_t power_iters, at::Generator gen) {
   TORCH_CHECK(a.dim() == 2, "randomized_range needs a matrix, got shape ", a.sizes());

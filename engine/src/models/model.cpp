@@ -3,12 +3,15 @@
 #include <ATen/ATen.h>
 #include <torch/nn/functional/loss.h>
 
+#include <map>
 #include <mutex>
 #include <stdexcept>
 
 #include "limuon/models/gpt.hpp"
 #include "limuon/models/qwen2.hpp"
 #include "limuon/models/vit.hpp"
+#include "limuon/param_groups.hpp"
+#include "limuon/random_streams.hpp"
 
 namespace limuon::models {
 
@@ -44,7 +47,7 @@ BuiltModel build_model(const ModelSpec& spec, uint64_t seed) {
   // threads would draw from each other's streams. Seed and initialise under one lock.
   static std::mutex init_mutex;
   std::lock_guard<std::mutex> lock(init_mutex);
-  torch::manual_seed(seed);
+  torch::manual_seed(purpose_seed(seed, RandomPurpose::model_init));
   BuiltModel built;
   built.spec = spec;
   if (spec.family == "gpt") {
@@ -66,6 +69,23 @@ BuiltModel build_model(const ModelSpec& spec, uint64_t seed) {
     throw std::invalid_argument("model family '" + spec.family + "' is not one of gpt, vit, qwen2");
   }
   return built;
+}
+
+SmallestMatrix smallest_hidden_matrix(const ModelSpec& spec) {
+  static std::mutex cache_mutex;
+  static std::map<std::string, SmallestMatrix> cache;
+  std::lock_guard<std::mutex> lock(cache_mutex);
+  const auto found = cache.find(spec.text());
+  if (found != cache.end()) return found->second;
+  const BuiltModel model = build_model(spec, 0);
+  const ParamSplit split = split_parameters(*model.module);
+  SmallestMatrix smallest;
+  for (size_t i = 0; i < split.matrices.size(); ++i) {
+    const at::Tensor& p = split.matrices[i];
+    const SmallestMatrix candidate{split.matrix_names[i], p.size(0), p.numel() / p.size(0)};
+    if (smallest.name.empty() || candidate.min_dim() < smallest.min_dim()) smallest = candidate;
+  }
+  return cache.emplace(spec.text(), smallest).first->second;
 }
 
 }  // namespace limuon::models

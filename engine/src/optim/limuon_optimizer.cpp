@@ -12,51 +12,76 @@
 #include "param_helpers.hpp"
 
 namespace limuon {
+
+const char* to_string(LiMuonMode mode) {
+  switch (mode) {
+    case LiMuonMode::dense: return "option #1 (dense momentum)";
+    case LiMuonMode::lowrank: return "option #2 (rank-r momentum and update)";
+    case LiMuonMode::ablation_dense_polar: return "ablation (rank-r momentum, dense polar)";
+  }
+  return "unknown";
+}
+
 namespace {
 
-at::Tensor dense_polar(const at::Tensor& m, const LiMuonOptions& o) {
-  if (o.polar() == Polar::svd) return polar_svd(m);
-  return polar_newton_schulz(m, NewtonSchulzConfig{o.ns_steps(), o.ns_coefficients()});
+LiMuonMode mode_of(const LiMuonOptions& o) {
+  if (o.rank() == 0) return LiMuonMode::dense;
+  return o.polar() == Polar::lowrank ? LiMuonMode::lowrank : LiMuonMode::ablation_dense_polar;
 }
 
-bool keeps_dense_momentum(const LiMuonOptions& o) { return o.rank() == 0 || o.polar() != Polar::lowrank; }
+bool keeps_dense_momentum(LiMuonMode mode) { return mode != LiMuonMode::lowrank; }
+bool keeps_factors(LiMuonMode mode) { return mode != LiMuonMode::dense; }
 
-// W_{t+1} = (1 - lr wd) W_t - lr scale(m, n) polar(M_t)
+// W_{t+1} = (1 - lr wd) W_t - lr scale(m, n, k) polar(M_t)
 void apply_update(at::Tensor& w, const LiMuonParamState& st, const LiMuonOptions& o) {
-  const double step_size = o.lr() * lr_scale_factor(o.lr_scale(), w.size(0), w.size(1));
   const double decay = 1 - o.lr() * o.weight_decay();
-  if (o.polar() == Polar::lowrank) {
-    const at::Tensor u = LowRankFactors{st.u(), st.s(), st.v()}.u_nonzero();
-    w.addmm_(u, st.v().t(), decay, -step_size);  // U_r V_r^T applied in place: no m x n temporary
+  const int64_t rows = w.size(0), cols = w.size(1);
+  if (mode_of(o) == LiMuonMode::lowrank) {
+    // polar(M_hat_t) = U_r V_r^T from the stored factors, applied in place: no m x n temporary.
+    const LowRankFactors factors{st.u(), st.s(), st.v()};
+    const double step_size = o.lr() * lr_scale_factor(o.lr_scale(), rows, cols, factors.nonzero_rank());
+    w.addmm_(factors.u_nonzero(), st.v().t(), decay, -step_size);
     return;
   }
-  const at::Tensor direction = dense_polar(st.momentum(), o);
+  const at::Tensor direction = o.polar() == Polar::svd
+                                   ? polar_svd(st.momentum())
+                                   : polar_newton_schulz(st.momentum(), NewtonSchulzConfig{o.ns_steps(), o.ns_coefficients()});
   if (decay != 1) w.mul_(decay);
-  w.add_(direction, -step_size);
+  w.add_(direction, -o.lr() * lr_scale_factor(o.lr_scale(), rows, cols, std::min(rows, cols)));
 }
 
-// g <- (1 - beta) (M_t - g(W_t; xi)), in the gradient's own buffer; M_t is M_hat_t in option #2.
+// C_t = (1 - beta)(M_t - g(W_t; xi)), written over g's own buffer; M_t is M_hat_t when rank > 0.
 void storm_correction(at::Tensor& g, const LiMuonParamState& st, const LiMuonOptions& o) {
   const double keep = 1 - o.beta();
-  if (o.rank() == 0) {
-    g.sub_(st.momentum()).mul_(-keep);
-  } else {
+  if (keeps_factors(mode_of(o))) {
     g.addmm_(st.u() * st.s().unsqueeze(0), st.v().t(), /*beta=*/-keep, /*alpha=*/keep);
+  } else {
+    g.sub_(st.momentum()).mul_(-keep);
   }
 }
 
-// After pass 2 the gradient buffer holds M_{t+1} exactly; keep it densely and/or as rank-r factors.
-void store_momentum(const at::Tensor& m_next, LiMuonParamState& st, const LiMuonOptions& o, int64_t counter) {
-  if (o.rank() > 0) {
+// Keeps M (= M_{t+1}, or M_0) in the mode's own form: rank-r factors from sketch number `counter`,
+// the dense matrix, or both.
+void store_momentum(const at::Tensor& m, LiMuonParamState& st, const LiMuonOptions& o, int64_t counter) {
+  const LiMuonMode mode = mode_of(o);
+  if (keeps_factors(mode)) {
     const RsvdConfig config{o.rank(), o.oversampling(), o.power_iters()};
-    LowRankFactors f = randomized_svd(m_next, config, sketch_generator(st.rsvd_seed(), counter));
+    LowRankFactors f = randomized_svd(m, config, sketch_generator(st.rsvd_seed(), counter));
     st.u(f.u).s(f.s).v(f.v);
   }
-  if (keeps_dense_momentum(o)) {
-    if (st.momentum().defined()) st.momentum().copy_(m_next);
-    else st.momentum(m_next.clone());
+  if (keeps_dense_momentum(mode)) {
+    if (st.momentum().defined()) st.momentum().copy_(m);
+    else st.momentum(m.clone());
   }
 }
+
+// A matrix between the two passes: its options and the correction C_t, held outside p.grad (in what
+// was the first pass's gradient buffer, so no memory is added) where the closure cannot reach it.
+struct PendingMatrix {
+  torch::Tensor param;
+  const LiMuonOptions* options;
+  torch::Tensor correction;
+};
 
 }  // namespace
 
@@ -151,14 +176,18 @@ LiMuonParamState& LiMuon::matrix_state(const torch::Tensor& p, const LiMuonOptio
   const std::string key = detail::state_key(p);
   auto found = state_.find(key);
   if (found == state_.end()) {
-    // M_0 = g(W_0; xi_0): the first pass's gradient, kept in the mode's own form. Built aside and
-    // inserted only once complete, so a throw leaves no half-made entry behind.
+    // Built aside and inserted only once complete, so a throw leaves no half-made entry behind.
     auto st = std::make_unique<LiMuonParamState>();
     st->rsvd_seed(static_cast<int64_t>(sketch_stream_seed(static_cast<uint64_t>(o.seed()), index)));
-    store_momentum(detail::as_matrix(p.grad()), *st, o, /*counter=*/0);
+    store_momentum(detail::as_matrix(p.grad()), *st, o, /*counter=*/0);  // M_0 = g(W_0; xi_0)
     found = state_.emplace(key, std::move(st)).first;
   }
   return static_cast<LiMuonParamState&>(*found->second);
+}
+
+void LiMuon::clear_grads() {
+  for (auto& group : param_groups_)
+    for (auto& p : group.params()) p.mutable_grad() = torch::Tensor();
 }
 
 // [SECTION] the two-pass step
@@ -168,31 +197,30 @@ torch::Tensor LiMuon::step(LossClosure closure) {
     throw std::invalid_argument(
         "LiMuon::step needs a closure: its STORM momentum evaluates the gradient twice on the same batch "
         "(at the old and at the new weights). Pass a closure that computes the loss on one batch and calls "
-        "backward() without zeroing gradients.");
+        "backward().");
   stats_.last_skipped = false;
   // Groups added after construction (add_param_group) are checked here, before anything changes.
   for (const auto& group : param_groups_) validate_group(group);
-
-  // Pass 1: g(W_t; xi). Gradients start undefined so that parameters the closure does not reach stay untouched.
-  for (auto& group : param_groups_)
-    for (auto& p : group.params()) p.mutable_grad() = torch::Tensor();
-  torch::Tensor loss;
-  {
+  auto evaluate = [&] {
     at::AutoGradMode grad_on(true);
-    loss = closure();
-  }
-  ++stats_.grad_evals;
+    torch::Tensor loss = closure();
+    ++stats_.grad_evals;
+    return loss;
+  };
+
+  // Pass 1: g(W_t; xi_{t+1}). Gradients start undefined, so parameters the closure does not reach stay untouched.
+  clear_grads();
+  const torch::Tensor loss = evaluate();
   at::NoGradGuard no_grad;
   detail::make_grads_contiguous(param_groups_);
-
   if (!detail::all_finite(detail::defined_grads(param_groups_))) {
-    ++stats_.skipped_nonfinite;
+    ++stats_.skipped_nonfinite;  // nothing has changed yet: skip the whole step
     stats_.last_skipped = true;
     return loss;
   }
 
-  // Update every parameter, and turn each matrix gradient into the STORM correction.
-  std::vector<std::pair<torch::Tensor, const LiMuonOptions*>> matrices;
+  // Update every parameter, and turn each matrix gradient into its STORM correction.
+  std::vector<PendingMatrix> pending;
   int64_t index = 0;
   for (auto& group : param_groups_) {
     const auto& o = static_cast<const LiMuonOptions&>(group.options());
@@ -204,61 +232,58 @@ torch::Tensor LiMuon::step(LossClosure closure) {
         p.mutable_grad() = torch::Tensor();  // pass 2 must not mix its gradient into this one
         continue;
       }
-      auto& st = matrix_state(p, o, param_index);
+      const auto& st = matrix_state(p, o, param_index);  // M_0 = g(W_0; xi_0) on the first step
       torch::Tensor w = detail::as_matrix(p);
-      torch::Tensor g = detail::as_matrix(p.mutable_grad());
-      apply_update(w, st, o);
-      storm_correction(g, st, o);
-      matrices.emplace_back(p, &o);
+      torch::Tensor g = detail::as_matrix(p.grad());
+      apply_update(w, st, o);      // W_{t+1} = (1 - lr wd) W_t - lr s polar(M_t)
+      storm_correction(g, st, o);  // C_t = (1 - beta)(M_t - g(W_t; xi_{t+1}))
+      pending.push_back({p, &o, std::move(g)});
+      p.mutable_grad() = torch::Tensor();
     }
   }
-
-  // Pass 2: backward accumulates g(W_{t+1}; xi) onto the corrections, leaving M_{t+1} in p.grad.
-  try {
-    at::AutoGradMode grad_on(true);
-    in_second_pass_ = true;
-    closure();
-    in_second_pass_ = false;
-  } catch (...) {
-    in_second_pass_ = false;
-    ++stats_.kept_momentum;
-    ++stats_.steps;
-    throw;
-  }
-  ++stats_.grad_evals;
-
-  std::vector<torch::Tensor> grads;
-  for (auto& [p, o] : matrices) {
-    if (!p.grad().defined()) {  // e.g. Module::zero_grad(/*set_to_none=*/true) inside the closure
-      ++stats_.kept_momentum;
-      ++stats_.steps;
-      throw std::logic_error(
-          "LiMuon: a gradient was cleared during the second pass, erasing the STORM correction; the closure "
-          "must not zero or clear gradients (LiMuon clears them itself before the first pass)");
-    }
-    grads.push_back(p.grad());
-  }
-  if (!detail::all_finite(grads)) {
-    ++stats_.kept_momentum;  // the weights moved with finite data; the momentum stays M_t
+  if (pending.empty()) {  // no matrix had a gradient: there is nothing for a second pass to correct
     ++stats_.steps;
     return loss;
   }
-  for (auto& [p, o] : matrices) {
-    auto& st = static_cast<LiMuonParamState&>(*state_[detail::state_key(p)]);
-    store_momentum(detail::as_matrix(p.grad()), st, *o, st.step() + 1);
+
+  // Pass 2: g(W_{t+1}; xi_{t+1}), on the same batch, into fresh gradients.
+  auto keep_momentum = [&] {  // the weights moved; the momentum stays M_t
+    ++stats_.kept_momentum;
+    ++stats_.steps;
+  };
+  try {
+    evaluate();
+  } catch (...) {
+    keep_momentum();
+    throw;
+  }
+  detail::make_grads_contiguous(param_groups_);
+
+  // M_{t+1} = g(W_{t+1}; xi_{t+1}) + C_t, left in p.grad.
+  std::vector<torch::Tensor> next_momenta;
+  for (auto& m : pending) {
+    if (!m.param.grad().defined()) {
+      keep_momentum();
+      throw std::logic_error(
+          "LiMuon: the second pass left a matrix of shape " + detail::shape_string(m.param) +
+          " without a gradient (did the closure clear gradients after backward()?); its momentum stays M_t");
+    }
+    torch::Tensor g = detail::as_matrix(m.param.mutable_grad());
+    g.add_(m.correction);
+    m.correction = torch::Tensor();  // free C_t as soon as it is used
+    next_momenta.push_back(g);
+  }
+  if (!detail::all_finite(next_momenta)) {
+    keep_momentum();
+    return loss;
+  }
+  for (size_t i = 0; i < pending.size(); ++i) {
+    auto& st = static_cast<LiMuonParamState&>(*state_.at(detail::state_key(pending[i].param)));
+    store_momentum(next_momenta[i], st, *pending[i].options, st.step() + 1);
     st.step(st.step() + 1);
   }
   ++stats_.steps;
   return loss;
-}
-
-void LiMuon::zero_grad() {
-  if (in_second_pass_)
-    throw std::logic_error(
-        "LiMuon: the closure called zero_grad() during the second pass, which would erase the STORM "
-        "correction (1 - beta)(M_t - g(W_t; xi)) held in the gradients. Remove zero_grad() from the closure: "
-        "LiMuon clears gradients itself before the first pass.");
-  Optimizer::zero_grad();
 }
 
 void LiMuon::save(torch::serialize::OutputArchive& archive) const { serialize(*this, archive); }
@@ -281,7 +306,7 @@ void LiMuon::check_state_matches(const torch::optim::OptimizerParamGroup& group)
     const int64_t rows = p.dim() > 0 ? p.size(0) : 0, cols = rows > 0 ? p.numel() / rows : 0;
     const bool ok =
         o.adamw() ? st.exp_avg().defined() && st.exp_avg_sq().defined() && st.exp_avg().sizes() == p.sizes()
-                  : (st.momentum().defined() == keeps_dense_momentum(o)) && (st.u().defined() == (o.rank() > 0)) &&
+                  : (st.momentum().defined() == keeps_dense_momentum(mode_of(o))) && (st.u().defined() == (o.rank() > 0)) &&
                         (!st.momentum().defined() || st.momentum().numel() == p.numel()) &&
                         (o.rank() == 0 || (st.u().dim() == 2 && st.u().size(0) == rows && st.u().size(1) == o.rank() &&
                                            st.v().dim() == 2 && st.v().size(0) == cols && st.s().numel() == o.rank()));

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <torch/serialize/archive.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "limuon/polar.hpp"
@@ -124,7 +125,8 @@ torch::Tensor Muon::step(LossClosure closure) {
           o.polar() == Polar::svd ? polar_svd(d)
                                   : polar_newton_schulz(d, NewtonSchulzConfig{o.ns_steps(), o.ns_coefficients(), o.ns_eps()});
       w.mul_(1 - o.lr() * o.weight_decay());
-      w.add_(direction, -o.lr() * lr_scale_factor(o.lr_scale(), w.size(0), w.size(1)));
+      const int64_t full_rank = std::min(w.size(0), w.size(1));
+      w.add_(direction, -o.lr() * lr_scale_factor(o.lr_scale(), w.size(0), w.size(1), full_rank));
     }
   }
   ++stats_.steps;

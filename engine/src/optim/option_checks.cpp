@@ -19,7 +19,8 @@ void check_enum(const char* optimizer, Polar polar, LrScale lr_scale) {
   const auto p = static_cast<int64_t>(polar);
   require(p >= 0 && p <= 2, optimizer, "polar", p, "is not one of svd (0), newton_schulz (1), lowrank (2)");
   const auto s = static_cast<int64_t>(lr_scale);
-  require(s >= 0 && s <= 2, optimizer, "lr_scale", s, "is not one of none (0), shape (1), match_adamw_rms (2)");
+  require(s >= 0 && s <= 3, optimizer, "lr_scale", s,
+          "is not one of none (0), shape (1), match_adamw_rms (2), match_adamw_rms_rank (3)");
 }
 
 void check_matrix_param(const char* optimizer, const at::Tensor& p) {

@@ -40,12 +40,17 @@ std::vector<at::Tensor> defined_grads(const std::vector<torch::optim::OptimizerP
   return grads;
 }
 
-bool all_finite(const std::vector<at::Tensor>& grads) {
-  if (grads.empty()) return true;
-  std::vector<at::Tensor> sums;
-  sums.reserve(grads.size());
-  for (const auto& g : grads) sums.push_back(g.sum().to(at::kDouble));
-  return at::isfinite(at::stack(sums)).all().item<bool>();
+bool all_finite(const std::vector<at::Tensor>& tensors) {
+  if (tensors.empty()) return true;
+  std::vector<at::Tensor> extremes;
+  extremes.reserve(2 * tensors.size());
+  for (const auto& t : tensors) {
+    if (t.numel() == 0) continue;
+    auto [lo, hi] = at::aminmax(t);
+    extremes.push_back(lo.to(at::kDouble).reshape({1}));
+    extremes.push_back(hi.to(at::kDouble).reshape({1}));
+  }
+  return extremes.empty() || at::isfinite(at::cat(extremes)).all().item<bool>();
 }
 
 void write_value(torch::serialize::OutputArchive& archive, const std::string& key, const c10::IValue& value) {

@@ -108,8 +108,8 @@ void make_grads_contiguous(std::vector<torch::optim::OptimizerParamGroup>& group
 // The defined gradients of every parameter, in group order.
 std::vector<at::Tensor> defined_grads(const std::vector<torch::optim::OptimizerParamGroup>& groups);
 
-// True when no gradient holds NaN or Inf. One sum per tensor: a non-finite entry makes the sum
-// non-finite (a float32 overflow of finite entries would too, at magnitudes near 1e38).
-bool all_finite(const std::vector<at::Tensor>& grads);
+// True when no tensor holds NaN or Inf. From each tensor's minimum and maximum (NaN propagates through
+// both): unlike a sum, this cannot overflow on large finite entries, and it allocates nothing m x n.
+bool all_finite(const std::vector<at::Tensor>& tensors);
 
 }  // namespace limuon::detail

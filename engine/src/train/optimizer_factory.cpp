@@ -24,15 +24,16 @@ BuiltOptimizer build_optimizer(const RunConfig& c, const torch::nn::Module& mode
     const auto adamw = LiMuonOptions(c.adamw_lr).weight_decay(c.weight_decay).adamw_betas(betas);
     built.optimizer = std::make_unique<LiMuon>(make_param_groups(built.split, matrix, adamw), matrix);
     built.grads_per_step = 2;
-    built.manages_grads = true;
+    built.stats = &static_cast<const LiMuon&>(*built.optimizer).stats();
   } else if (c.optimizer == "muon") {
     const auto matrix = MuonOptions(c.lr)
                             .momentum(c.momentum)
-                            .polar(parse_polar(c.polar == "lowrank" ? "newton_schulz" : c.polar))
+                            .polar(parse_polar(c.polar))
                             .weight_decay(c.weight_decay)
                             .lr_scale(parse_lr_scale(c.lr_scale));
     const auto adamw = MuonOptions(c.adamw_lr).weight_decay(c.weight_decay).adamw_betas(betas);
     built.optimizer = std::make_unique<Muon>(make_param_groups(built.split, matrix, adamw), matrix);
+    built.stats = &static_cast<const Muon&>(*built.optimizer).stats();
   } else if (c.optimizer == "adamw") {
     auto all = built.split.matrices;
     all.insert(all.end(), built.split.others.begin(), built.split.others.end());

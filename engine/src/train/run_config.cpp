@@ -88,6 +88,9 @@ void RunConfig::validate() const {
   require(beta >= 0 && beta < 1, "beta = " + std::to_string(beta) + " must be in [0, 1)");
   require(rank >= 0, "rank = " + std::to_string(rank) + " must be >= 0");
   require(!(polar == "lowrank" && rank == 0), "polar = lowrank needs rank > 0");
+  require(!(optimizer == "muon" && polar == "lowrank"),
+          "polar = lowrank is LiMuon's option #2 (an update from rank-r momentum factors); Muon takes svd or "
+          "newton_schulz");
   require(oversampling >= 0 && oversampling <= 1024, "oversampling = " + std::to_string(oversampling) + " must be in [0, 1024]");
   require(power_iters >= 0 && power_iters <= 20, "power_iters = " + std::to_string(power_iters) + " must be in [0, 20]");
   require(momentum >= 0 && momentum < 1, "momentum = " + std::to_string(momentum) + " must be in [0, 1)");
@@ -101,13 +104,22 @@ void RunConfig::validate() const {
   require(seed >= 0, "seed = " + std::to_string(seed) + " must be >= 0");
   require(threads >= 0 && threads <= 1024, "threads = " + std::to_string(threads) + " must be in [0, 1024]");
   require(divergence_factor > 1, "divergence_factor = " + std::to_string(divergence_factor) + " must be > 1");
+  if (optimizer == "limuon" && rank > 0) {  // checked against the model now, not when its run starts
+    const auto smallest = models::smallest_hidden_matrix(models::parse_model_spec(model));
+    require(rank <= smallest.min_dim(),
+            "rank = " + std::to_string(rank) + " exceeds min(m, n) = " + std::to_string(smallest.min_dim()) +
+                " of the hidden matrix " + smallest.name + " [" + std::to_string(smallest.rows) + ", " +
+                std::to_string(smallest.cols) + "] of " + model);
+  }
 }
 
 std::string RunConfig::summary() const {
   std::ostringstream s;
   s << optimizer;
   if (optimizer == "limuon") s << (rank > 0 ? " r=" + std::to_string(rank) : " full") << " " << polar << " beta=" << beta;
-  s << " lr=" << lr << " seed=" << seed;
+  s << " lr=" << lr;
+  if (optimizer != "adamw") s << " scale=" << lr_scale;
+  s << " seed=" << seed;
   return s.str();
 }
 

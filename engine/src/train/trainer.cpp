@@ -179,6 +179,7 @@ void Trainer::run() {
     const bool update_norm_every_step = param_count <= 5'000'000;  // else only on evaluation steps
     const std::vector<size_t> watched = watched_matrices(c.spectrum_params, built.split.matrix_names);
 
+    int64_t skipped_seen = 0, kept_seen = 0;  // the optimizer's counters after the previous step
     const auto began = Clock::now();
     auto wall = [&] { return wall_offset + std::chrono::duration<double>(Clock::now() - began).count(); };
     auto emit = [&](int64_t step, const std::string& name, double value) {
@@ -219,7 +220,7 @@ void Trainer::run() {
       double norm_matrices = 0, norm_others = 0;
       auto closure = [&] {
         ++calls;
-        if (!built.manages_grads) opt.zero_grad();
+        opt.zero_grad();  // harmless for LiMuon: it keeps its correction outside the gradients
         at::Tensor loss = model.loss(batch);
         loss.backward();
         if (calls == 1) {  // g(W_t; xi): LiMuon's second pass holds momentum, not a gradient
@@ -247,6 +248,18 @@ void Trainer::run() {
       emit(s, "samples", static_cast<double>(samples_.load()));
       emit(s, "grad_norm/matrices", norm_matrices);
       emit(s, "grad_norm/others", norm_others);
+      if (built.stats != nullptr) {
+        // 1 at a step whose update was skipped (NaN/Inf gradient) or whose momentum stayed M_t (a
+        // non-finite second pass): markers on the x axis. Evaluation steps write 0, so a healthy run
+        // still has both series.
+        const bool evaluating = s % c.eval_every == 0 || s == c.steps;
+        const bool skipped = built.stats->skipped_nonfinite > skipped_seen;
+        const bool kept = built.stats->kept_momentum > kept_seen;
+        if (skipped || evaluating) emit(s, "skipped_nonfinite", skipped ? 1.0 : 0.0);
+        if (kept || evaluating) emit(s, "kept_momentum", kept ? 1.0 : 0.0);
+        skipped_seen = built.stats->skipped_nonfinite;
+        kept_seen = built.stats->kept_momentum;
+      }
       if (measure) {
         double sum = 0;
         for (size_t i = 0; i < all_params.size(); ++i)

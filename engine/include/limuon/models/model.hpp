@@ -4,6 +4,7 @@
 
 #include <torch/nn/module.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
@@ -35,5 +36,14 @@ struct BuiltModel {
 };
 
 BuiltModel build_model(const ModelSpec& spec, uint64_t seed);
+
+// The hidden matrix (see limuon::is_hidden_matrix) with the smallest min(m, n): LiMuon's rank must not
+// exceed it. Found by building the model once per spec; later calls read a cache.
+struct SmallestMatrix {
+  std::string name;
+  int64_t rows = 0, cols = 0;
+  int64_t min_dim() const { return std::min(rows, cols); }
+};
+SmallestMatrix smallest_hidden_matrix(const ModelSpec& spec);
 
 }  // namespace limuon::models

@@ -1,8 +1,13 @@
-// What the trainer thread reports: metric points and singular-value spectra. The worker appends
-// under a short lock; the GUI (or CLI) swaps the whole batch out once per frame and reads it unlocked.
+// What the trainer thread reports: metric points and singular-value spectra, in two streams. The record
+// stream keeps every event until the run queue drains it into the store (every ~100 ms). The display
+// stream feeds a window; it is bounded, because a window that stops draining (minimised, hung) must not
+// grow memory without limit: past its capacity the oldest display events are dropped and counted, while
+// the store still receives every one. Both drains swap the pending events out under a short lock.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -13,7 +18,7 @@ struct MetricPoint {
   int64_t step = 0;
   double wall_s = 0;
   std::string name;  // train_loss, val_loss, lr, step_ms, grad_evals, samples, update_norm, state_bytes,
-                     // rss_bytes, grad_norm/matrices, grad_norm/adamw
+                     // rss_bytes, grad_norm/matrices, grad_norm/others, skipped_nonfinite, kept_momentum
   double value = 0;
 };
 
@@ -31,15 +36,27 @@ struct TrainerEvents {
   bool empty() const { return metrics.empty() && spectra.empty(); }
 };
 
+struct DisplayCapacity {
+  size_t metrics = 1 << 15;  // about 3,000 steps of a run's ~11 series
+  size_t spectra = 256;
+};
+
 class EventQueue {
  public:
+  explicit EventQueue(DisplayCapacity capacity = {}) : capacity_(capacity) {}
   void push(MetricPoint point);
   void push(Spectrum spectrum);
-  TrainerEvents drain();  // O(1) under the lock: swaps the pending vectors out
+  TrainerEvents drain();          // record stream: every event since the last drain
+  TrainerEvents drain_display();  // display stream: the newest events since the last drain, at most capacity
+  int64_t display_dropped() const;  // display events dropped so far, metrics and spectra together
 
  private:
-  std::mutex mutex_;
-  TrainerEvents pending_;
+  const DisplayCapacity capacity_;
+  mutable std::mutex mutex_;
+  TrainerEvents record_;
+  std::deque<MetricPoint> display_metrics_;
+  std::deque<Spectrum> display_spectra_;
+  int64_t display_dropped_ = 0;
 };
 
 }  // namespace limuon::train

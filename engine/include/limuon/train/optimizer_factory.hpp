@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "limuon/param_groups.hpp"
+#include "limuon/step_stats.hpp"
 #include "limuon/train/run_config.hpp"
 
 namespace limuon::train {
@@ -15,7 +16,7 @@ struct BuiltOptimizer {
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   ParamSplit split;
   int grads_per_step = 1;  // LiMuon: 2 (its closure runs twice)
-  bool manages_grads = false;  // LiMuon clears gradients itself: the closure must not
+  const StepStats* stats = nullptr;  // LiMuon and Muon: skipped and kept-momentum steps; null for AdamW
 };
 
 BuiltOptimizer build_optimizer(const RunConfig& config, const torch::nn::Module& model);

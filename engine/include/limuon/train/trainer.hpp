@@ -2,7 +2,7 @@
 // status is read from atomics and metrics arrive through an EventQueue the caller drains.
 //
 //   Trainer t(config, "runs/ckpt/17");  t.start();
-//   each frame: auto events = t.drain();  t.state();  t.step();
+//   the store's writer: t.drain() (every event);  each frame: t.drain_display();  t.state();  t.step();
 //   t.pause(); t.resume(); t.set_lr(0.01); t.request_stop();
 #pragma once
 
@@ -48,7 +48,9 @@ class Trainer {
   int64_t resumed_from() const { return resumed_from_.load(); }  // -1 when started fresh
   std::string error() const;
   const RunConfig& config() const { return config_; }
-  TrainerEvents drain() { return events_.drain(); }
+  TrainerEvents drain() { return events_.drain(); }  // every event, for the store
+  TrainerEvents drain_display() { return events_.drain_display(); }  // bounded, for a window
+  int64_t display_dropped() const { return events_.display_dropped(); }
 
  private:
   void run();
