@@ -107,9 +107,16 @@ class LiMuon : public torch::optim::Optimizer {
  private:
   void validate_group(const torch::optim::OptimizerParamGroup& group) const;
   void check_state_matches(const torch::optim::OptimizerParamGroup& group) const;
+  struct PendingMatrix;  // a matrix between the two passes, with its correction C_t
+
   // A matrix's state; on the first step it is created with M_0 = g(W_0; xi_0) from p.grad.
   LiMuonParamState& matrix_state(const torch::Tensor& p, const LiMuonOptions& o, int64_t index);
   void clear_grads();
+  torch::Tensor evaluate(const LossClosure& closure);  // one pass, counted
+  // After pass 1: updates every parameter and turns each matrix gradient into its correction.
+  std::vector<PendingMatrix> update_and_correct();
+  // After pass 2: M_{t+1} = g(W_{t+1}; xi) + C_t into the state; false (M_t kept) when not finite.
+  bool store_next_momenta(std::vector<PendingMatrix>& pending);
   StepStats stats_;
 
   template <typename Self, typename Archive>

@@ -75,15 +75,15 @@ void store_momentum(const at::Tensor& m, LiMuonParamState& st, const LiMuonOptio
   }
 }
 
+}  // namespace
+
 // A matrix between the two passes: its options and the correction C_t, held outside p.grad (in what
 // was the first pass's gradient buffer, so no memory is added) where the closure cannot reach it.
-struct PendingMatrix {
+struct LiMuon::PendingMatrix {
   torch::Tensor param;
   const LiMuonOptions* options;
   torch::Tensor correction;
 };
-
-}  // namespace
 
 // [SECTION] options and state serialization
 
@@ -192,6 +192,11 @@ void LiMuon::clear_grads() {
 
 // [SECTION] the two-pass step
 
+// Algorithm 1, iteration t, with xi = xi_{t+1} the closure's batch for both passes:
+//   g_t     = g(W_t; xi)                                  pass 1
+//   W_{t+1} = (1 - lr wd) W_t - lr scale polar(M_t)
+//   C_t     = (1 - beta)(M_t - g_t)
+//   M_{t+1} = g(W_{t+1}; xi) + C_t                        pass 2
 torch::Tensor LiMuon::step(LossClosure closure) {
   if (!closure)
     throw std::invalid_argument(
@@ -201,16 +206,9 @@ torch::Tensor LiMuon::step(LossClosure closure) {
   stats_.last_skipped = false;
   // Groups added after construction (add_param_group) are checked here, before anything changes.
   for (const auto& group : param_groups_) validate_group(group);
-  auto evaluate = [&] {
-    at::AutoGradMode grad_on(true);
-    torch::Tensor loss = closure();
-    ++stats_.grad_evals;
-    return loss;
-  };
 
-  // Pass 1: g(W_t; xi_{t+1}). Gradients start undefined, so parameters the closure does not reach stay untouched.
-  clear_grads();
-  const torch::Tensor loss = evaluate();
+  clear_grads();  // parameters the closure does not reach keep no gradient, and stay untouched
+  const torch::Tensor loss = evaluate(closure);  // g_t
   at::NoGradGuard no_grad;
   detail::make_grads_contiguous(param_groups_);
   if (!detail::all_finite(detail::defined_grads(param_groups_))) {
@@ -219,7 +217,29 @@ torch::Tensor LiMuon::step(LossClosure closure) {
     return loss;
   }
 
-  // Update every parameter, and turn each matrix gradient into its STORM correction.
+  std::vector<PendingMatrix> pending = update_and_correct();  // W_{t+1} and C_t
+  if (!pending.empty()) {  // without a matrix gradient there is nothing for a second pass to correct
+    try {
+      evaluate(closure);  // g(W_{t+1}; xi), into fresh gradients
+    } catch (...) {
+      ++stats_.kept_momentum;  // the weights moved; the momentum stays M_t
+      ++stats_.steps;
+      throw;
+    }
+    if (!store_next_momenta(pending)) ++stats_.kept_momentum;  // M_{t+1} = g(W_{t+1}; xi) + C_t
+  }
+  ++stats_.steps;
+  return loss;
+}
+
+torch::Tensor LiMuon::evaluate(const LossClosure& closure) {
+  at::AutoGradMode grad_on(true);
+  torch::Tensor loss = closure();
+  ++stats_.grad_evals;
+  return loss;
+}
+
+std::vector<LiMuon::PendingMatrix> LiMuon::update_and_correct() {
   std::vector<PendingMatrix> pending;
   int64_t index = 0;
   for (auto& group : param_groups_) {
@@ -235,55 +255,38 @@ torch::Tensor LiMuon::step(LossClosure closure) {
       const auto& st = matrix_state(p, o, param_index);  // M_0 = g(W_0; xi_0) on the first step
       torch::Tensor w = detail::as_matrix(p);
       torch::Tensor g = detail::as_matrix(p.grad());
-      apply_update(w, st, o);      // W_{t+1} = (1 - lr wd) W_t - lr s polar(M_t)
-      storm_correction(g, st, o);  // C_t = (1 - beta)(M_t - g(W_t; xi_{t+1}))
+      apply_update(w, st, o);      // W_{t+1} = (1 - lr wd) W_t - lr scale polar(M_t)
+      storm_correction(g, st, o);  // C_t = (1 - beta)(M_t - g_t), over g's buffer
       pending.push_back({p, &o, std::move(g)});
-      p.mutable_grad() = torch::Tensor();
+      p.mutable_grad() = torch::Tensor();  // out of the closure's reach
     }
   }
-  if (pending.empty()) {  // no matrix had a gradient: there is nothing for a second pass to correct
-    ++stats_.steps;
-    return loss;
-  }
+  return pending;
+}
 
-  // Pass 2: g(W_{t+1}; xi_{t+1}), on the same batch, into fresh gradients.
-  auto keep_momentum = [&] {  // the weights moved; the momentum stays M_t
-    ++stats_.kept_momentum;
-    ++stats_.steps;
-  };
-  try {
-    evaluate();
-  } catch (...) {
-    keep_momentum();
-    throw;
-  }
+bool LiMuon::store_next_momenta(std::vector<PendingMatrix>& pending) {
   detail::make_grads_contiguous(param_groups_);
-
-  // M_{t+1} = g(W_{t+1}; xi_{t+1}) + C_t, left in p.grad.
-  std::vector<torch::Tensor> next_momenta;
+  std::vector<torch::Tensor> next;
   for (auto& m : pending) {
     if (!m.param.grad().defined()) {
-      keep_momentum();
+      ++stats_.kept_momentum;
+      ++stats_.steps;
       throw std::logic_error(
           "LiMuon: the second pass left a matrix of shape " + detail::shape_string(m.param) +
           " without a gradient (did the closure clear gradients after backward()?); its momentum stays M_t");
     }
     torch::Tensor g = detail::as_matrix(m.param.mutable_grad());
-    g.add_(m.correction);
-    m.correction = torch::Tensor();  // free C_t as soon as it is used
-    next_momenta.push_back(g);
+    g.add_(m.correction);  // M_{t+1}, left in p.grad
+    m.correction = torch::Tensor();
+    next.push_back(g);
   }
-  if (!detail::all_finite(next_momenta)) {
-    keep_momentum();
-    return loss;
-  }
+  if (!detail::all_finite(next)) return false;  // the weights moved with finite data; M_t stays
   for (size_t i = 0; i < pending.size(); ++i) {
     auto& st = static_cast<LiMuonParamState&>(*state_.at(detail::state_key(pending[i].param)));
-    store_momentum(next_momenta[i], st, *pending[i].options, st.step() + 1);
+    store_momentum(next[i], st, *pending[i].options, st.step() + 1);
     st.step(st.step() + 1);
   }
-  ++stats_.steps;
-  return loss;
+  return true;
 }
 
 void LiMuon::save(torch::serialize::OutputArchive& archive) const { serialize(*this, archive); }

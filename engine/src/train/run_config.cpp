@@ -87,10 +87,10 @@ void RunConfig::validate() const {
   require(std::isfinite(adamw_lr) && adamw_lr > 0, "adamw_lr = " + std::to_string(adamw_lr) + " must be > 0");
   require(beta >= 0 && beta < 1, "beta = " + std::to_string(beta) + " must be in [0, 1)");
   require(rank >= 0, "rank = " + std::to_string(rank) + " must be >= 0");
-  require(!(polar == "lowrank" && rank == 0), "polar = lowrank needs rank > 0");
   require(!(optimizer == "muon" && polar == "lowrank"),
           "polar = lowrank is LiMuon's option #2 (an update from rank-r momentum factors); Muon takes svd or "
           "newton_schulz");
+  require(!(polar == "lowrank" && rank == 0), "polar = lowrank needs rank > 0");
   require(oversampling >= 0 && oversampling <= 1024, "oversampling = " + std::to_string(oversampling) + " must be in [0, 1024]");
   require(power_iters >= 0 && power_iters <= 20, "power_iters = " + std::to_string(power_iters) + " must be in [0, 20]");
   require(momentum >= 0 && momentum < 1, "momentum = " + std::to_string(momentum) + " must be in [0, 1)");
