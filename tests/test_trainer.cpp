@@ -17,8 +17,9 @@ RunConfig small_run(const std::string& optimizer, int64_t steps) {
   RunConfig c;
   c.model = "gpt:classroom";
   c.optimizer = optimizer;
-  c.lr = optimizer == "adamw" ? 3e-3 : 0.02;
-  c.beta = 0.5;
+  if (optimizer == "adamw") c.adamw_lr = 3e-3;  // AdamW reads adamw_lr for every parameter
+  else c.lr = 0.02;
+  if (optimizer == "limuon") c.beta = 0.5;
   c.steps = steps;
   c.batch_size = 8;
   c.eval_every = 10;
@@ -155,7 +156,7 @@ TEST(Trainer, StopCheckpointsAndAResumedRunContinuesBitIdentically) {
 
 TEST(Trainer, DivergenceEndsTheRunWithItsStep) {
   auto c = small_run("adamw", 200);
-  c.lr = 5.0;  // far too large
+  c.adamw_lr = 5.0;  // far too large
   Trainer t(c);
   t.start();
   run_to_end(t);

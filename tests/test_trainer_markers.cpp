@@ -13,7 +13,8 @@ using limuon::train::Trainer;
 std::map<std::string, std::map<int64_t, double>> run(const std::string& optimizer) {
   RunConfig c;
   c.optimizer = optimizer;
-  c.lr = optimizer == "adamw" ? 3e-3 : 0.02;
+  if (optimizer == "adamw") c.adamw_lr = 3e-3;  // AdamW reads adamw_lr for every parameter
+  else c.lr = 0.02;
   c.steps = 6;
   c.batch_size = 4;
   c.eval_every = 3;

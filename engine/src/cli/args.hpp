@@ -1,6 +1,7 @@
 // Command-line plumbing shared by the subcommands. Private to the engine.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,20 +13,21 @@ struct UsageError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-// Walks "--flag value" pairs; `value()` throws UsageError when the flag has no value.
+// Walks "--flag value" pairs; "--flag=value" is the same pair. `value()` throws UsageError when the flag
+// has no value.
 class ArgCursor {
  public:
   explicit ArgCursor(const std::vector<std::string>& args) : args_(args) {}
-  bool next() { return ++i_ < args_.size(); }
-  const std::string& flag() const { return args_[i_]; }
-  const std::string& value() {
-    if (i_ + 1 >= args_.size()) throw UsageError(args_[i_] + " needs a value");
-    return args_[++i_];
-  }
+  bool next();
+  const std::string& flag() const { return flag_; }
+  const std::string& value();
 
  private:
   const std::vector<std::string>& args_;
   size_t i_ = static_cast<size_t>(-1);
+  std::string flag_;
+  std::string value_;
+  std::optional<std::string> inline_value_;  // the part after '=' of "--flag=value"
 };
 
 int parse_int(const std::string& flag, const std::string& text, int low, int high);

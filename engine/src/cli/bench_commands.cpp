@@ -60,15 +60,17 @@ int bench_optim(const std::vector<std::string>& args, std::ostream& out, std::os
 int bench_train(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   bench::TrainBenchConfig config;
   for (ArgCursor a(args); a.next();) {
-    if (a.flag() == "--model") config.model = a.value();
-    else if (a.flag() == "--batch") config.batch = parse_int("--batch", a.value(), 1, 4096);
+    if (a.flag() == "--model") {
+      config.model = a.value();  // gpt:classroom, as `train` writes it, or plain classroom
+      if (config.model.rfind("gpt:", 0) == 0) config.model = config.model.substr(4);
+    } else if (a.flag() == "--batch") config.batch = parse_int("--batch", a.value(), 1, 4096);
     else if (a.flag() == "--steps") config.steps = parse_int("--steps", a.value(), 1, 100000);
     else if (a.flag() == "--threads") config.threads = parse_int("--threads", a.value(), 1, 1024);
     else if (a.flag() == "--python") config.python = a.value();
     else throw UsageError("unknown option '" + a.flag() + "' for 'bench train'");
   }
   if (config.model != "classroom" && config.model != "small")
-    throw UsageError("--model = '" + config.model + "' must be classroom or small");
+    throw UsageError("--model = '" + config.model + "' must be gpt:classroom or gpt:small");
   const auto r = bench::run_train_bench(config);
   out << "gpt:" << config.model << ", AdamW, batch " << config.batch << ", " << config.threads << " thread(s), "
       << config.steps << " timed steps, best of " << config.rounds << " rounds; OpenBLAS kernels here: "

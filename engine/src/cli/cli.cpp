@@ -23,11 +23,14 @@ std::string usage() {
          "  runs [list | show ID | export ID --csv FILE --json FILE] [--db runs.db]\n"
          "  bench optim [--json FILE] [--rank R] [--threads 1,0] [--quick] [--small]\n"
          "                        optimizer step time and state bytes: LiMuon modes, Muon, AdamW\n"
-         "  bench train [--model classroom|small] [--batch N] [--steps N] [--threads T]\n"
+         "  bench train [--model gpt:classroom|gpt:small] [--batch N] [--steps N] [--threads T]\n"
          "                        GPT training tokens/s: this engine against Python PyTorch, same LibTorch\n"
          "  bench store [--rows N] [--db FILE]\n"
          "                        metric insert throughput and series read time of the SQLite store\n"
-         "  help                  this text\n";
+         "  settings [--markdown]  every run setting: type, default, valid values, which optimizers read it\n"
+         "  help                  this text\n"
+         "exit codes: 0 finished (or stopped with Ctrl-C), 1 a run failed, 2 bad input (nothing ran or was\n"
+         "recorded), 3 a run diverged\n";
 }
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -44,6 +47,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       out << usage();
       return 0;
     }
+    if (command == "settings") return detail::settings_command(rest, out, err);
     if (command == "train") return detail::train_command(rest, out, err);
     if (command == "sweep") return detail::sweep_command(rest, out, err);
     if (command == "runs") return detail::runs_command(rest, out, err);
@@ -57,13 +61,13 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     throw UsageError("unknown command '" + command + "'");
   } catch (const UsageError& e) {
     err << "limuon-lab: " << e.what() << "\n" << usage();
-    return 2;
+    return detail::kExitBadInput;
   } catch (const train::ConfigError& e) {  // a bad setting in a flag or a config file: nothing ran
     err << "limuon-lab: " << e.what() << "\n";
-    return 2;
+    return detail::kExitBadInput;
   } catch (const std::exception& e) {
     err << "limuon-lab: " << e.what() << "\n";
-    return 1;
+    return detail::kExitFailed;
   }
 }
 

@@ -8,6 +8,12 @@
 
 namespace limuon::cli::detail {
 
+// Exit codes of limuon-lab: every run finished (or stopped by Ctrl-C), a run failed, bad input (nothing
+// ran or was recorded), a run diverged.
+inline constexpr int kExitOk = 0, kExitFailed = 1, kExitBadInput = 2, kExitDiverged = 3;
+
+int settings_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 int bench_optim(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int bench_train(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int bench_store(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

@@ -93,6 +93,13 @@ class Progress {
 
 std::string default_db() { return "runs.db"; }
 
+// The documented exit codes (see usage()): a failure outranks a divergence.
+int exit_code(const sweep::QueueOutcome& outcome) {
+  if (outcome.failed > 0) return kExitFailed;
+  if (outcome.diverged > 0) return kExitDiverged;
+  return kExitOk;
+}
+
 sweep::QueueOutcome run_recorded(store::Store& db, std::vector<sweep::QueuedRun> runs, int jobs, std::ostream& out,
                                  spdlog::logger& log) {
   InterruptGuard interrupt;
@@ -143,23 +150,20 @@ int train_command(const std::vector<std::string>& args, std::ostream& out, std::
     }
     auto log = make_logger(db_path);
     out << "run " << resume_id << ": " << stored->name << " (resuming) -> " << db_path << "\n";
-    const auto outcome =
-        run_recorded(db, {{resume_id, train::RunConfig::from_json(stored->config_json)}}, 1, out, *log);
-    return outcome.failed > 0 ? 1 : 0;
+    return exit_code(run_recorded(db, {{resume_id, train::RunConfig::from_json(stored->config_json)}}, 1, out, *log));
   }
   train::RunConfig config;
   if (!config_path.empty()) config = train::load_run_config(config_path);
   for (const auto& [key, value] : flags) config.set(key, value, "--" + key);
   config.validate();
-  if (config.name.empty()) config.name = config.model + " " + config.summary();
+  if (config.name.empty()) config.name = config.summary();
 
   store::Store db(db_path);
   auto log = make_logger(db_path);
   const int64_t run_id = db.create_run(config.name, config.to_json(), std::nullopt);
   out << "run " << run_id << ": " << config.name << " -> " << db_path << "\n";
-  const auto outcome = run_recorded(db, {{run_id, config}}, 1, out, *log);
   (void)err;
-  return outcome.failed > 0 ? 1 : 0;
+  return exit_code(run_recorded(db, {{run_id, config}}, 1, out, *log));
 }
 
 int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -185,9 +189,8 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::
   const auto plan = sweep::plan_sweep(spec, db);
   out << "sweep '" << spec.name << "' (" << plan.sweep_id << "): " << plan.to_run.size() << " to run, " << plan.kept
       << " already done -> " << db_path << "\n";
-  const auto outcome = run_recorded(db, plan.to_run, jobs > 0 ? jobs : spec.jobs, out, *log);
   (void)err;
-  return outcome.failed > 0 ? 1 : 0;
+  return exit_code(run_recorded(db, plan.to_run, jobs > 0 ? jobs : spec.jobs, out, *log));
 }
 
 int runs_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {

@@ -52,6 +52,13 @@ const std::vector<const char*> kMigrations = {
       singular_values BLOB NOT NULL,
       PRIMARY KEY(run_id, param, kind, step)) WITHOUT ROWID;
     )sql",
+    // Schema 1 -> 2: AdamW runs read their learning rate from adamw_lr (lr is the matrices' rate of LiMuon and
+    // Muon), so a stored AdamW run keeps the rate it trained with; lr goes back to its default of then.
+    R"sql(
+    UPDATE runs SET config_json = json_set(config_json, '$.adamw_lr', json_extract(config_json, '$.lr'), '$.lr', 0.02)
+      WHERE json_valid(config_json) AND json_extract(config_json, '$.optimizer') = 'adamw'
+        AND json_type(config_json, '$.lr') IN ('real', 'integer');
+    )sql",
 };
 
 std::string versions_json() {

@@ -2,12 +2,14 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "../train/config_text.hpp"
+#include "limuon/train/settings.hpp"
 
 namespace limuon::sweep {
 
@@ -47,9 +49,12 @@ SweepSpec load_sweep(const std::string& path) {
         throw ConfigError(where + ": grid key '" + k + "' needs a non-empty list, e.g. " + k + " = [1, 2]");
       std::vector<std::string> texts;
       for (const auto& v : *values) {
-        texts.push_back(train::detail::toml_scalar_text(v, path, k));
         train::RunConfig probe = spec.base;
-        probe.set(k, texts.back(), where);  // unknown keys and bad values fail here, with the line
+        probe.set(k, train::detail::toml_scalar_text(v, path, k), where);  // unknown keys, bad values: with the line
+        const std::string canonical = train::find_setting(k)->value(probe);  // "ns" and "newton_schulz" are one
+        if (std::find(texts.begin(), texts.end(), canonical) != texts.end())
+          throw ConfigError(where + ": grid key '" + k + "' has " + canonical + " listed twice");
+        texts.push_back(canonical);
       }
       spec.grid.emplace_back(k, std::move(texts));
     }
@@ -61,32 +66,36 @@ SweepSpec load_sweep(const std::string& path) {
 }
 
 std::vector<train::RunConfig> expand_grid(const SweepSpec& spec) {
-  std::vector<train::RunConfig> out{spec.base};
-  std::vector<std::string> names{""};
+  std::vector<train::RunConfig> combinations{spec.base};
   for (const auto& [key, values] : spec.grid) {
     std::vector<train::RunConfig> next;
-    std::vector<std::string> next_names;
-    for (size_t i = 0; i < out.size(); ++i)
+    for (const auto& c : combinations)
       for (const auto& v : values) {
-        train::RunConfig c = out[i];
-        c.set(key, v, "grid");
-        next.push_back(std::move(c));
-        next_names.push_back(names[i] + (names[i].empty() ? "" : " ") + key + "=" + v);
+        next.push_back(c);
+        next.back().set(key, v, "grid");
       }
-    out = std::move(next);
-    names = std::move(next_names);
+    combinations = std::move(next);
   }
+  // A setting the run's optimizer does not read goes back to its default, so `optimizer = [muon, adamw]`
+  // times `beta = [0.1, 0.5]` gives two LiMuon-free runs, not four with two silently identical pairs.
+  std::vector<train::RunConfig> out;
   std::set<std::string> seen;
-  for (size_t i = 0; i < out.size(); ++i) {
-    out[i].name = names[i].empty() ? spec.name : names[i];
-    if (!seen.insert(out[i].name).second)
-      throw ConfigError("sweep " + spec.name + ": the grid gives two runs named '" + out[i].name +
-                        "' (a value is listed twice)");
-    try {
-      out[i].validate();
-    } catch (const ConfigError& e) {
-      throw ConfigError("sweep " + spec.name + ", run '" + out[i].name + "': " + e.what());
+  for (const auto& combination : combinations) {
+    train::RunConfig c = train::without_ignored_settings(combination);
+    std::string name;
+    for (const auto& grid_key : spec.grid) {
+      const train::Setting& setting = *train::find_setting(grid_key.first);
+      if (setting.used_by & train::optimizer_bit(c.optimizer))
+        name += (name.empty() ? "" : " ") + grid_key.first + "=" + setting.value(c);
     }
+    c.name = name.empty() ? spec.name : name;
+    if (!seen.insert(c.name).second) continue;
+    try {
+      c.validate();
+    } catch (const ConfigError& e) {
+      throw ConfigError("sweep " + spec.name + ", run '" + c.name + "': " + e.what());
+    }
+    out.push_back(std::move(c));
   }
   return out;
 }

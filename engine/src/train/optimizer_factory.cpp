@@ -38,7 +38,7 @@ BuiltOptimizer build_optimizer(const RunConfig& c, const torch::nn::Module& mode
     auto all = built.split.matrices;
     all.insert(all.end(), built.split.others.begin(), built.split.others.end());
     built.optimizer = std::make_unique<torch::optim::AdamW>(
-        all, torch::optim::AdamWOptions(c.lr).weight_decay(c.weight_decay).betas({0.9, 0.95}));
+        all, torch::optim::AdamWOptions(c.adamw_lr).weight_decay(c.weight_decay).betas({0.9, 0.95}));
   } else {
     throw ConfigError("optimizer = '" + c.optimizer + "' is not one of limuon, muon, adamw");
   }

@@ -40,7 +40,7 @@ struct SeriesPoint {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   enum class Mode { read_write, read_only };
 
   explicit Store(const std::string& path, Mode mode = Mode::read_write);

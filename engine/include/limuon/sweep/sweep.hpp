@@ -36,7 +36,9 @@ struct SweepSpec {
 // ConfigError naming the file, line and key for every mistake.
 SweepSpec load_sweep(const std::string& path);
 
-// Every combination of the grid, each validated and named "key=value key=value ...".
+// Every combination of the grid, each validated and named "key=value key=value ..." after its grid keys.
+// Settings a combination's optimizer does not read go back to their defaults, and combinations that
+// become equal that way run once.
 std::vector<train::RunConfig> expand_grid(const SweepSpec& spec);
 
 struct SweepPlan {
