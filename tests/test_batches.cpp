@@ -14,13 +14,53 @@ std::string write_corpus(const std::string& name, const std::string& text) {
   return path.string();
 }
 
+// Byte i of a 250-byte corpus is i, so a byte's value is its position: the 90/10 split puts positions
+// 0..224 in train and 225..249 in validation.
+std::string write_positions_corpus() {
+  std::string text(250, '\0');
+  for (size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>(i);
+  return write_corpus("positions", text);
+}
+
 TEST(TextBatches, TrainAndValidationComeFromDisjointParts) {
-  // 900 'a' then 100 'b': the 90/10 split puts every 'a' in train and every 'b' in validation.
-  const auto path = write_corpus("ab", std::string(900, 'a') + std::string(100, 'b'));
-  auto source = limuon::data::make_text_source(path, 8, 16, 1);
-  for (int64_t k = 0; k < 20; ++k) {
-    EXPECT_TRUE(source->batch(Split::train, k).inputs.eq('a').all().item<bool>());
-    EXPECT_TRUE(source->batch(Split::validation, k).targets.eq('b').all().item<bool>());
+  const auto path = write_positions_corpus();
+  const int64_t context = 8, batch = 16;
+  auto source = limuon::data::make_text_source(path, batch, context, 1);
+  struct Range {
+    Split split;
+    int64_t first, last;  // positions of the split's first and last byte
+  };
+  for (const Range r : {Range{Split::train, 0, 224}, Range{Split::validation, 225, 249}}) {
+    std::vector<int64_t> seen(250, 0);
+    for (int64_t k = 0; k < 200; ++k) {
+      const auto b = source->batch(r.split, k);
+      ASSERT_EQ(b.inputs.sizes(), (torch::IntArrayRef{batch, context}));
+      // Every window is context + 1 consecutive positions (inputs, then the last target) inside its split.
+      const torch::Tensor window = torch::cat({b.inputs, b.targets.narrow(1, context - 1, 1)}, 1);
+      const torch::Tensor expected = window.narrow(1, 0, 1) + torch::arange(context + 1, torch::kLong);
+      ASSERT_TRUE(torch::equal(window, expected)) << "batch " << k << ": a window is not one piece of the text";
+      ASSERT_TRUE(torch::equal(b.targets, b.inputs + 1));
+      EXPECT_GE(window.min().item<int64_t>(), r.first) << "batch " << k;
+      EXPECT_LE(window.max().item<int64_t>(), r.last) << "batch " << k;
+      for (int64_t i = 0; i < batch; ++i) ++seen[window[i][0].item<int64_t>()];
+    }
+    // 3200 windows over at most 217 possible starts: every start is drawn, the split's last byte included.
+    for (int64_t start = r.first; start + context <= r.last; ++start)
+      EXPECT_GT(seen[start], 0) << "window start " << start << " never drawn";
+  }
+  std::filesystem::remove(path);
+}
+
+TEST(TextBatches, ACorpusJustLongEnoughGivesItsOnlyWindow) {
+  // 100 bytes: 90 train, 10 validation; context 9 leaves exactly one 10-byte validation window.
+  std::string text(100, '\0');
+  for (size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>(i);
+  const auto path = write_corpus("exact", text);
+  auto source = limuon::data::make_text_source(path, 4, 9, 3);
+  const auto b = source->batch(Split::validation, 0);
+  for (int64_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(b.inputs[i][0].item<int64_t>(), 90);
+    EXPECT_EQ(b.targets[i][8].item<int64_t>(), 99);
   }
   std::filesystem::remove(path);
 }

@@ -64,8 +64,17 @@ TEST(Models, VitSeesEveryPatch) {
   torch::Tensor images = torch::rand({3, 1, 28, 28});
   const torch::Tensor a = model.forward(images);
   EXPECT_EQ(a.sizes(), (torch::IntArrayRef{3, 10}));
-  images.narrow(2, 21, 7).narrow(3, 21, 7).fill_(1.0);  // only the last patch changes
-  EXPECT_FALSE(torch::allclose(a, model.forward(images)));
+  // The classroom ViT cuts 28 x 28 into 4 x 4 patches of 7 x 7: changing any one of the 16 alone must
+  // change every image's logits.
+  for (int64_t row = 0; row < 4; ++row)
+    for (int64_t col = 0; col < 4; ++col) {
+      torch::Tensor changed = images.clone();
+      torch::Tensor patch = changed.narrow(2, 7 * row, 7).narrow(3, 7 * col, 7);
+      patch.copy_(1.0 - patch);
+      const torch::Tensor b = model.forward(changed);
+      for (int64_t i = 0; i < 3; ++i)
+        EXPECT_GT((a[i] - b[i]).abs().max().item<float>(), 1e-5f) << "patch (" << row << ", " << col << ") image " << i;
+    }
 }
 
 TEST(Models, RotaryPositionsKeepNormsAndDependOnlyOnOffsets) {

@@ -94,7 +94,36 @@ TEST(Muon, DefaultsAreTorchOptimMuons) {
   EXPECT_EQ(o.ns_steps(), 5);
   EXPECT_EQ(o.weight_decay(), 0.1);
   EXPECT_EQ(o.lr_scale(), LrScale::shape);
-  EXPECT_EQ(o.ns_coefficients(), limuon::kMuonNsCoefficients);
+  EXPECT_EQ(o.polar(), Polar::newton_schulz);
+  EXPECT_FALSE(o.adamw());
+  // The literal quintic coefficients of Keller Jordan's Muon and torch.optim.Muon, not the engine's constant.
+  EXPECT_EQ(std::get<0>(o.ns_coefficients()), 3.4445);
+  EXPECT_EQ(std::get<1>(o.ns_coefficients()), -4.7750);
+  EXPECT_EQ(std::get<2>(o.ns_coefficients()), 2.0315);
+  EXPECT_EQ(std::get<0>(o.adamw_betas()), 0.9);
+  EXPECT_EQ(std::get<1>(o.adamw_betas()), 0.95);
+  EXPECT_EQ(o.adamw_eps(), 1e-8);
+  EXPECT_EQ(MuonOptions(0.02).lr(), 0.02);
+  EXPECT_EQ(MuonOptions(0.02).momentum(), 0.95);  // the lr constructor leaves the other defaults alone
+}
+
+TEST(LiMuonDefaults, AreTheDocumentedOnes) {
+  const limuon::LiMuonOptions o;
+  EXPECT_EQ(o.lr(), 0.02);
+  EXPECT_EQ(o.beta(), 0.1);
+  EXPECT_EQ(o.rank(), 0);
+  EXPECT_EQ(o.oversampling(), 5);
+  EXPECT_EQ(o.power_iters(), 0);
+  EXPECT_EQ(o.polar(), Polar::newton_schulz);
+  EXPECT_EQ(o.ns_steps(), 5);
+  EXPECT_EQ(std::get<0>(o.ns_coefficients()), 3.4445);
+  EXPECT_EQ(std::get<1>(o.ns_coefficients()), -4.7750);
+  EXPECT_EQ(std::get<2>(o.ns_coefficients()), 2.0315);
+  EXPECT_EQ(o.weight_decay(), 0.0);
+  EXPECT_EQ(o.lr_scale(), LrScale::shape);
+  EXPECT_EQ(o.seed(), 0);
+  EXPECT_FALSE(o.adamw());
+  EXPECT_EQ(limuon::LiMuonOptions(0.5).beta(), 0.1);
 }
 
 TEST(AdamWGroup, MuonsAdamWGroupEqualsLibTorchAdamWBitForBit) {

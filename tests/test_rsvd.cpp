@@ -13,11 +13,17 @@ double tail_norm(const torch::Tensor& s, int64_t k, double power = 1.0) {
   return s.narrow(0, k, s.numel() - k).pow(2 * power).sum().sqrt().item<double>();
 }
 
+// Largest entry of |X^T X - I|: 0 for orthonormal columns.
+double orthonormality_error(const torch::Tensor& x) {
+  return max_abs_diff(torch::matmul(x.t(), x), torch::eye(x.size(1), torch::kDouble));
+}
+
 // Mean over seeds of ||(I - Q Q^T) A|| (spectral) and _F, Q from randomized_range with l = k + p.
 std::pair<double, double> mean_range_errors(const torch::Tensor& a, int64_t k, int64_t p, int64_t q) {
   double spectral = 0, frobenius = 0;
   for (int seed = 0; seed < kSeeds; ++seed) {
     const torch::Tensor basis = limuon::randomized_range(a, k + p, q, limuon::sketch_generator(99, seed));
+    EXPECT_LT(orthonormality_error(basis), 1e-12) << "seed " << seed << " q " << q;
     const torch::Tensor residual = a - torch::matmul(basis, torch::matmul(basis.t(), a));
     spectral += torch::linalg_matrix_norm(residual, 2).item<double>();
     frobenius += residual.norm().item<double>();
@@ -36,8 +42,22 @@ TEST(RandomizedRange, WithinHmtExpectationBoundsWithoutPowerIterations) {
                             std::exp(1.0) * std::sqrt(double(k + p)) / double(p) * tail_norm(s, k);
   EXPECT_LE(frobenius, frob_bound);
   EXPECT_LE(spectral, spec_bound);
-  // And the bound is not vacuous: the error cannot beat the optimal rank-(k+p) error.
-  EXPECT_GE(frobenius, tail_norm(s, k + p) * (1 - 1e-9));
+}
+
+TEST(RandomizedRange, SpansExactlyTheSketchAOmega) {
+  // Q must be an orthonormal basis of range(A Omega) for the Omega drawn from the generator: projecting
+  // A Omega onto it changes nothing, and it has as many columns as Omega.
+  const torch::Tensor a = torch::randn({60, 40}, torch::kDouble);
+  for (const int64_t q : {0, 2}) {
+    const torch::Tensor basis = limuon::randomized_range(a, 7, q, limuon::sketch_generator(4, 9));
+    ASSERT_EQ(basis.sizes(), (torch::IntArrayRef{60, 7}));
+    EXPECT_LT(orthonormality_error(basis), 1e-12);
+    auto gen = limuon::sketch_generator(4, 9);
+    torch::Tensor y = torch::matmul(a, torch::randn({40, 7}, gen, torch::kDouble));
+    for (int64_t i = 0; i < q; ++i) y = torch::matmul(a, torch::matmul(a.t(), y));  // (A A^T)^q A Omega
+    const torch::Tensor projected = torch::matmul(basis, torch::matmul(basis.t(), y));
+    EXPECT_LT(max_abs_diff(projected, y) / y.abs().max().item<double>(), 1e-10) << "q = " << q;
+  }
 }
 
 TEST(RandomizedRange, PowerIterationsMeetTheSharperHmtBound) {
@@ -71,10 +91,65 @@ TEST(RandomizedSvd, TruncatedRankRErrorWithinRangeBoundPlusOptimalTail) {
     ASSERT_EQ(f.u.sizes(), (torch::IntArrayRef{150, r}));
     ASSERT_EQ(f.s.sizes(), (torch::IntArrayRef{r}));
     ASSERT_EQ(f.v.sizes(), (torch::IntArrayRef{90, r}));
+    // The factors are an SVD of the projection Q Q^T A: orthonormal, and U^T A V = diag(s) exactly
+    // (U = Q U_b and U_b^T Q^T A V = diag(s)), which ties u, s and v to A and to each other.
+    EXPECT_LT(orthonormality_error(f.u), 1e-12) << "seed " << seed;
+    EXPECT_LT(orthonormality_error(f.v), 1e-12) << "seed " << seed;
+    EXPECT_LT(max_abs_diff(torch::matmul(f.u.t(), torch::matmul(ref.a, f.v)), torch::diag(f.s)), 1e-12) << "seed " << seed;
+    // Singular values of Q^T A interlace those of A: each at most the true one, largest first.
+    EXPECT_TRUE((f.s <= s.narrow(0, 0, r) * (1 + 1e-12)).all().item<bool>()) << "seed " << seed;
+    EXPECT_TRUE((f.s.narrow(0, 0, r - 1) >= f.s.narrow(0, 1, r - 1)).all().item<bool>()) << "seed " << seed;
     mean += (ref.a - f.reconstruct()).norm().item<double>() / kSeeds;
   }
   EXPECT_LE(mean, (std::sqrt(1.0 + double(r) / double(p - 1)) + 1) * tail_norm(s, r));
-  EXPECT_GE(mean, tail_norm(s, r) * (1 - 1e-9));  // Eckart-Young: no rank-r matrix does better
+}
+
+// A spectrum with a clear gap after r: s_1..s_r from 10 down to 5, then a tail decaying from 1e-2.
+torch::Tensor gapped_spectrum(int64_t n, int64_t r) {
+  torch::Tensor s = 1e-2 * torch::pow(torch::arange(1, n + 1, torch::kDouble), -1.0);
+  s.narrow(0, 0, r).copy_(torch::linspace(10, 5, r, torch::kDouble));
+  return s;
+}
+
+double mean_rsvd_error(const torch::Tensor& a, int64_t r, int64_t p, int64_t q) {
+  double mean = 0;
+  for (int seed = 0; seed < kSeeds; ++seed) {
+    const auto f = limuon::randomized_svd(a, {r, p, q}, limuon::sketch_generator(6, seed));
+    mean += (a - f.reconstruct()).norm().item<double>() / kSeeds;
+  }
+  return mean;
+}
+
+TEST(RandomizedSvd, NearOptimalOnAGappedSpectrumAndBetterWithPowerIterationsAndOversampling) {
+  const int64_t r = 6;
+  const torch::Tensor s = gapped_spectrum(80, r);
+  const auto ref = matrix_with_spectrum(120, 80, s, 26);
+  const double optimal = tail_norm(s, r);  // Eckart-Young: the best any rank-r answer can do
+  double previous = 1e300;
+  for (const int64_t q : {0, 1, 2}) {
+    const double error = mean_rsvd_error(ref.a, r, 5, q);
+    EXPECT_LT(error, previous) << "q = " << q;
+    previous = error;
+  }
+  // With two power iterations the top-r subspace is exact to (s_{r+1}/s_r)^5: the error is the optimal tail.
+  EXPECT_LT(previous, optimal * (1 + 1e-6));
+  EXPECT_LT(mean_rsvd_error(ref.a, r, 5, 0), 3 * optimal);  // a small factor even without them
+  previous = 1e300;
+  for (const int64_t p : {0, 5, 20}) {
+    const double error = mean_rsvd_error(ref.a, r, p, 0);
+    EXPECT_LT(error, previous) << "p = " << p;
+    previous = error;
+  }
+}
+
+TEST(RandomizedSvd, SingularValuesMatchTheExactSvdsTopR) {
+  const int64_t r = 6;
+  const auto ref = matrix_with_spectrum(120, 80, gapped_spectrum(80, r), 27);
+  const torch::Tensor exact = torch::linalg_svdvals(ref.a).narrow(0, 0, r);
+  const auto f2 = limuon::randomized_svd(ref.a, {r, 5, 2}, limuon::sketch_generator(2, 0));
+  EXPECT_LT(max_abs_diff(f2.s, exact), 1e-10);
+  const auto f0 = limuon::randomized_svd(ref.a, {r, 5, 0}, limuon::sketch_generator(2, 0));
+  EXPECT_LT(max_abs_diff(f0.s, exact), 1e-4);
 }
 
 TEST(RandomizedSvd, LowRankPolarEqualsExactTopRPolarWhenTheSpectrumHasAGap) {
@@ -91,10 +166,15 @@ TEST(RandomizedSvd, LowRankPolarEqualsExactTopRPolarWhenTheSpectrumHasAGap) {
 }
 
 TEST(RandomizedSvd, MatchesTheWrittenOutReferenceForTheSameSketch) {
-  const torch::Tensor a = torch::randn({50, 30}, torch::kDouble);
-  const auto f = limuon::randomized_svd(a, {4, 3, 1}, limuon::sketch_generator(3, 4));
-  auto [u, s, v] = limuon::test::reference_rsvd(a, 4, 3, 1, limuon::sketch_generator(3, 4));
-  EXPECT_LT(max_abs_diff(f.reconstruct(), torch::matmul(u * s.unsqueeze(0), v.t())), 1e-12);
+  torch::manual_seed(0);
+  for (const int64_t q : {0, 1, 2}) {
+    const torch::Tensor a = torch::randn({50, 30}, torch::kDouble);
+    const auto f = limuon::randomized_svd(a, {4, 3, q}, limuon::sketch_generator(3, 4));
+    auto [u, s, v] = limuon::test::reference_rsvd(a, 4, 3, q, limuon::sketch_generator(3, 4));
+    EXPECT_LT(max_abs_diff(f.reconstruct(), torch::matmul(u * s.unsqueeze(0), v.t())), 1e-12) << "q = " << q;
+    EXPECT_LT(max_abs_diff(f.s, s), 1e-12) << "q = " << q;
+    EXPECT_LT(max_abs_diff(f.polar(), torch::matmul(u, v.t())), 1e-10) << "q = " << q;
+  }
 }
 
 TEST(RandomizedSvd, SameSeedSameFactorsAndInputUntouched) {

@@ -1,5 +1,6 @@
 // The OpenBLAS kernel choice: forced only where OpenBLAS guessed a narrower instruction set than the CPU has.
 #include "limuon/runtime_env.hpp"
+#include "support/runtime_probe.hpp"
 
 using limuon::better_openblas_core;
 using limuon::CpuIsa;
@@ -22,14 +23,31 @@ TEST(RuntimeEnv, ForcesWiderKernelsOnlyWhereOpenBlasGuessedLow) {
 }
 
 TEST(RuntimeEnv, TestProcessRunsTheKernelsItsCpuSupports) {
-  // The test main re-executed itself through reexec_with_tuned_runtime, as limuon-lab does.
-  const std::string core = limuon::openblas_core();
-  if (core.empty()) GTEST_SKIP() << "the loaded BLAS is not OpenBLAS";
+  // The test main re-executed itself through reexec_with_tuned_runtime, as limuon-lab does. The core is
+  // asked of the mapped OpenBLAS itself, and must be found wherever OpenBLAS is the BLAS.
+  auto corename = limuon::test::openblas_function<const char* (*)()>("openblas_get_corename");
+  if (!limuon::test::openblas_required()) GTEST_SKIP() << "the BLAS is not OpenBLAS";
+  ASSERT_NE(corename, nullptr) << "OpenBLAS (" << limuon::test::mapped_openblas() << ") without openblas_get_corename";
+  const std::string core = corename();
+  EXPECT_EQ(limuon::openblas_core(), core);
   const char* set_here = std::getenv("LIMUON_RUNTIME_SET");
   const std::string ours = set_here ? set_here : "";
   // Whatever the user chose stays as it is; only what the re-exec chose is checked.
   const bool kept = std::getenv("LIMUON_KEEP_BLAS_CORE") != nullptr;
   if (ours.find("OPENBLAS_CORETYPE") != std::string::npos || (std::getenv("OPENBLAS_CORETYPE") == nullptr && !kept))
     EXPECT_EQ(better_openblas_core(core, limuon::cpu_isa()), "") << "OpenBLAS runs " << core;
-  if (ours.find("OMP_WAIT_POLICY") != std::string::npos) EXPECT_STREQ(std::getenv("OMP_WAIT_POLICY"), "PASSIVE");
+}
+
+TEST(RuntimeEnv, OpenMpThreadsWaitPassivelyUnlessTheUserChose) {
+  // libgomp reads OMP_WAIT_POLICY once, when it loads; PASSIVE means a spin count of 0 (its default is
+  // 300000, ACTIVE 30000000000). Its own report says what it applied.
+  const std::string env = limuon::test::openmp_environment();
+  if (env.empty()) GTEST_SKIP() << "LibTorch's OpenMP runtime is not libgomp";
+  const char* set_here = std::getenv("LIMUON_RUNTIME_SET");
+  const std::string ours = set_here ? set_here : "";
+  const bool user_chose = std::getenv("LIMUON_KEEP_OMP_WAIT") != nullptr ||
+                          (std::getenv("OMP_WAIT_POLICY") != nullptr && ours.find("OMP_WAIT_POLICY") == std::string::npos);
+  if (user_chose) GTEST_SKIP() << "the OpenMP wait policy is the user's";
+  EXPECT_NE(env.find("GOMP_SPINCOUNT = '0'"), std::string::npos) << env;
+  EXPECT_NE(env.find("OMP_WAIT_POLICY = 'PASSIVE'"), std::string::npos) << env;
 }

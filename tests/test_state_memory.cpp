@@ -16,18 +16,23 @@ constexpr int64_t kRows = 96, kCols = 160;
 
 // A closure standing in for backward(): the first pass of a step yields g_old, the second g_new, each
 // as a fresh tensor accumulated the way autograd's AccumulateGrad does (taken over by an undefined
-// gradient, else added in place). With a tracker it also notes the live bytes when the second pass begins.
+// gradient, else added in place). With a tracker it also notes the live bytes when the second pass of
+// the next step begins, and which call that was.
 struct SyntheticGradients {
   torch::Tensor w, g_old, g_new;
   limuon::test::AllocTracker* tracker = nullptr;
   std::shared_ptr<int64_t> calls = std::make_shared<int64_t>(0);
   std::shared_ptr<int64_t> live_at_second_pass = std::make_shared<int64_t>(-1);
+  std::shared_ptr<int64_t> recorded_at_call = std::make_shared<int64_t>(-1);
   explicit SyntheticGradients(torch::Tensor weight)
       : w(std::move(weight)), g_old(torch::randn(w.sizes())), g_new(torch::randn(w.sizes())) {}
   torch::Tensor operator()() const {
     torch::NoGradGuard no_grad;
     const bool second_pass = ++*calls % 2 == 0;
-    if (second_pass && tracker) *live_at_second_pass = tracker->live();
+    if (second_pass && tracker && *recorded_at_call < 0) {
+      *live_at_second_pass = tracker->live();
+      *recorded_at_call = *calls;
+    }
     torch::Tensor fresh = (second_pass ? g_new : g_old).clone();
     torch::Tensor w_mut = w;
     if (w.grad().defined()) w_mut.mutable_grad().add_(fresh);
@@ -36,12 +41,25 @@ struct SyntheticGradients {
   }
 };
 
-int64_t numel_of_state(LiMuon& opt, const torch::Tensor& p) {
-  const auto& st =
-      static_cast<const LiMuonParamState&>(*opt.state().at(c10::guts::to_string(p.unsafeGetTensorImpl())));
-  int64_t n = 0;
-  for (const auto& t : st.tensors()) n += t.numel();
-  return n;
+// After two steps on the same synthetic batch, p.grad must hold M_2 = g_new + (1 - beta)(M_hat_1 - g_old),
+// so X = (p.grad - g_new) / (1 - beta) + g_old is M_hat_1: g_new itself for dense momentum (M_1 = g_new,
+// the first step's correction being M_0 - g_old = 0), a matrix of rank <= r for low-rank momentum. Only a
+// second pass that really delivered g_new gives that: the memory figures above are then not vacuous.
+void expect_second_pass_delivered_g_new(const LiMuon& opt, const SyntheticGradients& closure, double beta,
+                                        int64_t rank) {
+  EXPECT_EQ(*closure.calls, 4) << "two steps, two passes each";
+  EXPECT_EQ(*closure.recorded_at_call, 4) << "the live bytes were not taken in the second step's second pass";
+  EXPECT_EQ(opt.stats().grad_evals, 4);
+  EXPECT_EQ(opt.stats().kept_momentum, 0);
+  const torch::Tensor x =
+      ((closure.w.grad() - closure.g_new) / (1 - beta) + closure.g_old).to(torch::kDouble);
+  if (rank == 0) {
+    EXPECT_LT(limuon::test::max_abs_diff(x, closure.g_new), 1e-4);
+  } else {
+    const torch::Tensor s = torch::linalg_svdvals(x);
+    EXPECT_GT(s[rank - 1].item<double>(), 0.1 * s[0].item<double>());
+    EXPECT_LT(s[rank].item<double>(), 1e-4 * s[0].item<double>()) << "M_hat_1 is not of rank " << rank;
+  }
 }
 
 struct StateCase {
@@ -55,11 +73,22 @@ class LiMuonState : public ::testing::TestWithParam<StateCase> {};
 
 TEST_P(LiMuonState, HoldsExactlyTheDocumentedNumbers) {
   const StateCase c = GetParam();
+  // Installed before any tensor of the test, so that every release is seen: the state is exactly what a
+  // step leaves alive that was not alive before it, counted by the allocator, not by the optimizer.
+  limuon::test::AllocTracker tracker;
   torch::Tensor w = torch::randn({kRows, kCols}).requires_grad_(true);
   LiMuon opt({w}, LiMuonOptions(0.01).rank(c.rank).polar(c.polar));
   SyntheticGradients closure(w);
-  for (int i = 0; i < 3; ++i) opt.step(closure);
-  EXPECT_EQ(numel_of_state(opt, w), c.numbers);
+  for (int i = 0; i < 3; ++i) {
+    const int64_t before = tracker.live();
+    opt.step(closure);
+    // p.grad (M_{t+1} after a step) belongs to the model's gradients, not to the optimizer's state.
+    w.mutable_grad().reset();
+    const int64_t grown = tracker.live() - before;
+    // The first step creates the state (float32 numbers); later steps reuse it and leave nothing behind.
+    EXPECT_EQ(grown, i == 0 ? c.numbers * 4 : 0) << "step " << i + 1;
+  }
+  EXPECT_EQ(opt.stats().grad_evals, 6);
   EXPECT_EQ(limuon::state_tensor_count(opt), c.tensors);
   EXPECT_EQ(limuon::state_bytes(opt), c.numbers * 4 + 2 * 8);  // float32 numbers + step and seed counters
 }
@@ -130,6 +159,7 @@ TEST(StepMemory, LowRankStepAllocatesNoDenseBufferAtAll) {
   // While the second pass runs, the only m x n buffers are W, the correction (in the first pass's gradient
   // buffer) and the closure's own inputs: nothing of the optimizer's is alive beyond its state.
   ASSERT_GE(*closure.live_at_second_pass, 0) << "the second pass never ran";
+  expect_second_pass_delivered_g_new(opt, closure, LiMuonOptions().beta(), kR);
   EXPECT_LE(*closure.live_at_second_pass - before, kBigBytes / 100);
   const int64_t sketch_bytes = (kBigRows + kBigCols) * (kR + 5) * 4;
   const int64_t optimizers_peak = peak - kBigBytes;  // less the second pass's fresh gradient
@@ -154,6 +184,7 @@ TEST(StepMemory, DenseStepNeedsNothingBeyondThePolarFactorsOwnTemporaries) {
   const int64_t before = tracker.live();
   EXPECT_LE(peak_above_baseline(tracker, [&] { opt.step(closure); }), polar_peak + kBigBytes / 100);
   ASSERT_GE(*closure.live_at_second_pass, 0) << "the second pass never ran";
+  expect_second_pass_delivered_g_new(opt, closure, LiMuonOptions().beta(), 0);
   EXPECT_LE(*closure.live_at_second_pass - before, kBigBytes / 100);
   EXPECT_EQ(limuon::state_tensor_count(opt), 1);
 }

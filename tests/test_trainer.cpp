@@ -2,6 +2,10 @@
 // divergence, and resumes from its checkpoint bit-identically.
 #include "limuon/train/trainer.hpp"
 
+#include "../engine/src/train/spectra.hpp"  // the engine's private spectrum helpers, for one unit test
+#include "limuon/limuon.hpp"
+#include "limuon/models/model.hpp"
+
 #include <filesystem>
 #include <map>
 #include <thread>
@@ -53,6 +57,35 @@ std::map<int64_t, double> series(const TrainerEvents& e, const std::string& name
   return out;
 }
 
+// Shapes of the classroom GPT's hidden matrices by name, from a model built here.
+std::map<std::string, std::pair<int64_t, int64_t>> matrix_shapes(const RunConfig& c) {
+  auto model = limuon::models::build_model(limuon::models::parse_model_spec(c.model), 0);
+  const auto split = limuon::split_parameters(*model.module);
+  std::map<std::string, std::pair<int64_t, int64_t>> shapes;
+  for (size_t i = 0; i < split.matrices.size(); ++i)
+    shapes[split.matrix_names[i]] = {split.matrices[i].size(0), split.matrices[i].numel() / split.matrices[i].size(0)};
+  return shapes;
+}
+
+// The persistent state of a dense LiMuon run, from the documented table: m n float32 numbers per matrix,
+// 2 x numel for each AdamW parameter, and LiMuon's two int64 counters (step, sketch seed) per parameter.
+int64_t documented_dense_limuon_state_bytes(const RunConfig& c) {
+  auto model = limuon::models::build_model(limuon::models::parse_model_spec(c.model), 0);
+  const auto split = limuon::split_parameters(*model.module);
+  int64_t bytes = 0;
+  for (const auto& p : split.matrices) bytes += p.numel() * 4 + 2 * 8;
+  for (const auto& p : split.others) bytes += 2 * p.numel() * 4 + 2 * 8;
+  return bytes;
+}
+
+// Every step from 1 to `last` present, once.
+template <typename Series>
+void expect_consecutive_steps(const Series& series, int64_t last, const std::string& name) {
+  ASSERT_EQ(series.size(), static_cast<size_t>(last)) << name;
+  int64_t expected = 1;
+  for (const auto& [step, value] : series) EXPECT_EQ(step, expected++) << name;
+}
+
 std::string temp_dir(const std::string& name) {
   auto p = std::filesystem::temp_directory_path() / ("limuon-trainer-" + name + std::to_string(::getpid()));
   std::filesystem::remove_all(p);
@@ -60,7 +93,8 @@ std::string temp_dir(const std::string& name) {
 }
 
 TEST(Trainer, LiMuonRunLearnsAndReportsEverything) {
-  Trainer t(small_run("limuon", 60));
+  const RunConfig config = small_run("limuon", 60);
+  Trainer t(config);
   t.start();
   const auto events = run_to_end(t);
   ASSERT_EQ(t.state(), RunState::finished) << t.error();
@@ -68,18 +102,56 @@ TEST(Trainer, LiMuonRunLearnsAndReportsEverything) {
   EXPECT_EQ(t.grad_evals(), 120);  // two gradients per LiMuon step
   EXPECT_EQ(t.samples(), 60 * 8);
   const auto train = series(events, "train_loss"), val = series(events, "val_loss");
-  ASSERT_EQ(train.size(), 60u);
+  expect_consecutive_steps(train, 60, "train_loss");
   ASSERT_EQ(val.size(), 6u);
+  int64_t eval_step = 0;
+  for (const auto& [step, loss] : val) {
+    eval_step += 10;
+    EXPECT_EQ(step, eval_step);
+  }
   EXPECT_LT(val.rbegin()->second, 0.8 * val.begin()->second);
+  // The training loss falls too: the last ten steps' mean well below the first ten's.
+  double first = 0, last = 0;
+  for (int64_t s = 1; s <= 10; ++s) {
+    first += train.at(s) / 10;
+    last += train.at(50 + s) / 10;
+  }
+  EXPECT_LT(last, 0.85 * first);
+  // Per-step series: one value a step, with the values the run must have.
   for (const char* name : {"lr", "step_ms", "grad_evals", "samples", "grad_norm/matrices", "grad_norm/others",
-                           "update_norm", "state_bytes", "rss_bytes"})
-    EXPECT_FALSE(series(events, name).empty()) << name;
-  EXPECT_EQ(series(events, "grad_evals").rbegin()->second, 120.0);
-  // Spectra of two matrices, update and momentum, every 10 steps.
+                           "update_norm"})
+    expect_consecutive_steps(series(events, name), 60, name);
+  for (const auto& [step, value] : series(events, "grad_evals")) EXPECT_EQ(value, 2.0 * double(step));
+  for (const auto& [step, value] : series(events, "samples")) EXPECT_EQ(value, 8.0 * double(step));
+  for (const auto& [step, value] : series(events, "lr")) EXPECT_EQ(value, 0.02);
+  for (const char* name : {"grad_norm/matrices", "grad_norm/others", "update_norm"})
+    for (const auto& [step, value] : series(events, name))
+      EXPECT_TRUE(std::isfinite(value) && value > 0) << name << " at step " << step << " = " << value;
+  // Evaluation-step series, with the documented state size (dense LiMuon: nothing lazily grows).
+  const auto state = series(events, "state_bytes");
+  ASSERT_EQ(state.size(), 6u);
+  for (const auto& [step, value] : state) EXPECT_EQ(value, double(documented_dense_limuon_state_bytes(config)));
+  for (const auto& [step, value] : series(events, "rss_bytes")) EXPECT_GT(value, 1e6);
+  EXPECT_EQ(series(events, "rss_bytes").size(), 6u);
+  // Spectra of two matrices, update and momentum, every 10 steps. The update is -lr scale NS(M_t): its
+  // largest singular value is lr scale times a value in the quintic's band [0.6818, 1.2024].
   EXPECT_EQ(events.spectra.size(), 6u * 2u * 2u);
+  const auto shapes = matrix_shapes(config);
   for (const auto& s : events.spectra) {
     ASSERT_FALSE(s.values.empty());
+    EXPECT_EQ(s.step % 10, 0);
     EXPECT_TRUE(std::is_sorted(s.values.rbegin(), s.values.rend()));
+    ASSERT_EQ(shapes.count(s.param), 1u) << s.param;
+    const auto [m, n] = shapes.at(s.param);
+    EXPECT_EQ(s.values.size(), static_cast<size_t>(std::min(m, n))) << s.param;
+    if (s.kind == "update") {
+      const double lr_scale = 0.02 * std::sqrt(std::max(1.0, double(m) / double(n)));
+      EXPECT_GE(s.values[0], 0.6818 * lr_scale * (1 - 1e-3)) << s.param << " step " << s.step;
+      EXPECT_LE(s.values[0], 1.2024 * lr_scale * (1 + 1e-3)) << s.param << " step " << s.step;
+    } else {
+      EXPECT_EQ(s.kind, "momentum");
+      EXPECT_EQ(s.energy_fraction, -1.0);  // defined only for low-rank momentum
+    }
   }
 }
 
@@ -91,18 +163,59 @@ TEST(Trainer, LowRankRunReportsTheEnergyItsFactorsCapture) {
   t.start();
   const auto events = run_to_end(t);
   ASSERT_EQ(t.state(), RunState::finished) << t.error();
-  int momentum_spectra = 0;
-  for (const auto& s : events.spectra)
+  const auto shapes = matrix_shapes(c);
+  int momentum_spectra = 0, update_spectra = 0;
+  for (const auto& s : events.spectra) {
+    EXPECT_EQ(s.step, 10);
+    const auto [m, n] = shapes.at(s.param);
     if (s.kind == "momentum") {
       ++momentum_spectra;
-      EXPECT_EQ(s.values.size(), 4u);
+      ASSERT_EQ(s.values.size(), 4u);
+      EXPECT_TRUE(std::is_sorted(s.values.rbegin(), s.values.rend()));
+      EXPECT_GT(s.values[3], 0.0);
       EXPECT_GT(s.energy_fraction, 0.0);
       EXPECT_LE(s.energy_fraction, 1.0 + 1e-6);
     } else {
-      // The applied update is -lr * U_4 V_4^T: at most 4 nonzero singular values, all lr * scale.
+      ++update_spectra;
+      // The applied update is -lr scale U_4 V_4^T: exactly 4 nonzero singular values, each lr * scale
+      // (shape scale sqrt(max(1, m / n))), up to the float32 rounding of W_{t+1} - W_t.
+      ASSERT_EQ(s.values.size(), static_cast<size_t>(std::min(m, n)));
+      const double step = 0.02 * std::sqrt(std::max(1.0, double(m) / double(n)));
+      for (int i = 0; i < 4; ++i) EXPECT_NEAR(s.values[i], step, 1e-4 * step) << s.param << " value " << i;
       EXPECT_LT(s.values[4], 1e-6);
     }
+  }
   EXPECT_EQ(momentum_spectra, 2);
+  EXPECT_EQ(update_spectra, 2);
+}
+
+TEST(MomentumSpectrum, EnergyFractionIsTheTopRShareOfTheDenseMomentum) {
+  // An 80 x 80 matrix whose gradient has a clear gap after 4 singular values; the closure returns the same
+  // gradient in both passes, so M_1 = beta G + (1 - beta) M_hat_0 keeps the gap (and, with beta 0.9, most
+  // of the tail). The fraction the trainer
+  // reports must equal sum_{i<4} sigma_i(M_1)^2 / ||M_1||_F^2, computed here from p.grad (= M_1) by an
+  // exact SVD.
+  auto gen = at::detail::createCPUGenerator(11);
+  const auto u = std::get<0>(torch::linalg_qr(torch::randn({80, 80}, gen, torch::kDouble)));
+  const auto v = std::get<0>(torch::linalg_qr(torch::randn({80, 80}, gen, torch::kDouble)));
+  torch::Tensor sigma = 0.5 * torch::rand({80}, gen, torch::kDouble);
+  sigma.narrow(0, 0, 4).copy_(torch::tensor({4.0, 3.0, 2.5, 2.0}, torch::kDouble));
+  const torch::Tensor g = torch::matmul(u * sigma.unsqueeze(0), v.t()).to(torch::kFloat);
+  torch::Tensor w = torch::zeros({80, 80}).requires_grad_(true);
+  limuon::LiMuon opt({w}, limuon::LiMuonOptions(0.02).beta(0.9).rank(4).polar(limuon::Polar::lowrank).power_iters(3));
+  opt.step([&] {
+    w.mutable_grad() = g.clone();
+    return torch::zeros({});
+  });
+  const auto view = limuon::train::detail::momentum_spectrum(opt, w);
+  ASSERT_TRUE(view.has_value());
+  const torch::Tensor exact = torch::linalg_svdvals(w.grad().to(torch::kDouble));
+  const double expected = exact.narrow(0, 0, 4).pow(2).sum().item<double>() / exact.pow(2).sum().item<double>();
+  EXPECT_GT(expected, 0.7);
+  EXPECT_LT(expected, 0.95);  // the tail is not negligible: a fraction of 1 would pass by accident
+  EXPECT_NEAR(view->energy_fraction, expected, 1e-5);
+  ASSERT_EQ(view->values.size(), 4u);
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(view->values[i], exact[i].item<double>(), 1e-4 * exact[i].item<double>());
 }
 
 TEST(Trainer, PauseHoldsTheStepAndResumeFinishes) {

@@ -20,7 +20,8 @@ torch::Tensor known_polar(const KnownSvd& k);
 // Quintic Newton-Schulz written out in float64 from its definition.
 torch::Tensor reference_newton_schulz(const torch::Tensor& m, int64_t steps, double a, double b, double c);
 
-// Rank-r randomized SVD written out from Halko-Martinsson-Tropp, drawing Omega from the given generator.
+// Rank-r randomized SVD written out from Halko-Martinsson-Tropp in float64 loops (modified Gram-Schmidt,
+// one-sided Jacobi SVD): shares nothing with the engine but Omega, drawn from the given generator.
 std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> reference_rsvd(const torch::Tensor& a, int64_t rank,
                                                                        int64_t oversampling, int64_t power_iters,
                                                                        torch::Generator gen);

@@ -26,14 +26,16 @@ class TextSource final : public BatchSource {
     const int64_t split_at = bytes.numel() * 9 / 10;
     train_ = bytes.narrow(0, 0, split_at);
     val_ = bytes.narrow(0, split_at, bytes.numel() - split_at);
-    if (val_.numel() <= context_ + 1)
+    // A window is context + 1 bytes (inputs and the next-byte targets); validation, the smaller split, needs one.
+    if (val_.numel() < context_ + 1)
       throw std::runtime_error("text corpus " + path_ + " is too short for context " + std::to_string(context_));
   }
 
   Batch batch(Split split, int64_t index) const override {
     const at::Tensor& text = split == Split::train ? train_ : val_;
     auto gen = batch_generator(seed_, split, index);
-    const at::Tensor starts = at::randint(text.numel() - context_ - 1, {batch_}, gen, at::kLong);
+    // Starts 0 .. numel - (context + 1): the last window ends on the split's last byte.
+    const at::Tensor starts = at::randint(text.numel() - context_, {batch_}, gen, at::kLong);
     const at::Tensor offsets = at::arange(context_ + 1, at::kLong);
     const at::Tensor windows = text.index({starts.unsqueeze(1) + offsets.unsqueeze(0)}).to(at::kLong);
     return {windows.narrow(1, 0, context_).contiguous(), windows.narrow(1, 1, context_).contiguous()};
