@@ -40,6 +40,11 @@ void RunConfig::validate() const {
   const bool text_model = model.rfind("vit:", 0) != 0;
   require(data.empty() || (data == "moby-dick") == text_model,
           "data = '" + data + "' does not fit model " + model + " (text models take moby-dick, vit takes images)");
+  require(grad_evals == 0 || steps == RunConfig{}.steps,
+          "steps = " + std::to_string(steps) + " and grad_evals = " + std::to_string(grad_evals) +
+              " both set the run's length; give one of them");
+  require(total_steps() >= 1, "grad_evals = " + std::to_string(grad_evals) + " is less than one " + optimizer +
+                                  " step (" + std::to_string(grad_evals_per_step()) + " gradient evaluations)");
   require(!(optimizer == "muon" && polar == "lowrank"),
           "polar = lowrank is LiMuon's option #2 (an update from rank-r momentum factors); Muon takes svd or "
           "newton_schulz");

@@ -61,6 +61,9 @@ std::vector<Setting> make_settings() {
        "full rank (match_adamw_rms) or from the update's actual rank (match_adamw_rms_rank)."},
       {"steps", &C::steps, every_optimizer, {}, {}, kAtLeastOne,
        "Optimizer steps to run; a LiMuon step evaluates two gradients, Muon and AdamW one."},
+      {"grad_evals", &C::grad_evals, every_optimizer, {}, {}, kNonNegative,
+       "A budget of gradient evaluations instead of steps, for comparisons at equal cost: 2000 gives Muon and AdamW "
+       "2000 steps and LiMuon 1000; 0 uses steps."},
       {"batch_size", &C::batch_size, every_optimizer, {}, {}, {1, 4096},
        "Sequences (text) or images per step."},
       {"eval_every", &C::eval_every, every_optimizer, {}, {}, kAtLeastOne,

@@ -36,6 +36,7 @@ const char* to_string(RunState state) {
 Trainer::Trainer(RunConfig config, std::string checkpoint_dir, bool set_threads)
     : config_(std::move(config)), checkpoint_dir_(std::move(checkpoint_dir)), set_threads_(set_threads) {
   config_.validate();
+  config_.steps = config_.total_steps();  // a grad_evals budget, in steps; the stored config keeps the budget
 }
 
 Trainer::~Trainer() {

@@ -29,6 +29,7 @@ struct RunConfig {
   double weight_decay = 0.0;
   std::string lr_scale = "shape";
   int64_t steps = 300;
+  int64_t grad_evals = 0;         // a budget of gradient evaluations instead of steps; 0 = use steps
   int64_t batch_size = 32;
   int64_t eval_every = 25;        // validation loss every K steps
   int64_t eval_batches = 4;
@@ -43,7 +44,12 @@ struct RunConfig {
   void set(const std::string& key, const std::string& value, const std::string& where);
   // Checks the whole config (model and data names, ranges, optimizer options).
   void validate() const;
-  std::string summary() const;  // "limuon r=8 lowrank beta=0.1 lr=0.02 seed=0"
+  std::string summary() const;  // "limuon lr=0.005 rank=8 polar=lowrank": every setting off its default
+
+  // A LiMuon step evaluates the gradient twice (W_t and W_{t+1} on the same batch), Muon and AdamW once.
+  int64_t grad_evals_per_step() const { return optimizer == "limuon" ? 2 : 1; }
+  // The steps the run takes: `steps`, or as many as the `grad_evals` budget pays for.
+  int64_t total_steps() const { return grad_evals > 0 ? grad_evals / grad_evals_per_step() : steps; }
 
   std::string to_json() const;
   static RunConfig from_json(const std::string& json);  // ConfigError on bad JSON or keys
