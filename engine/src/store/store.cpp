@@ -104,7 +104,9 @@ struct Store::Impl {
         throw StoreError("database " + path + ": the file is read-only; browse it with 'limuon-lab runs' or copy it");
       migrate();
       detail::exec(db.get(), "PRAGMA journal_mode=WAL", path);
-      detail::exec(db.get(), "PRAGMA synchronous=NORMAL", path);
+      // FULL: each commit syncs the WAL, so a committed batch survives a power cut, not only a kill
+      // (NORMAL syncs only at WAL checkpoints and can lose the last commits to a power cut).
+      detail::exec(db.get(), "PRAGMA synchronous=FULL", path);
     }
     detail::exec(db.get(), "PRAGMA foreign_keys=ON", path);
   }

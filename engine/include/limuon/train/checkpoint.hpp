@@ -1,12 +1,15 @@
 // A run's checkpoint: model, optimizer and the run's progress, written so that a kill at any moment
 // (also twice in a row) leaves a complete checkpoint: a new one is written into dir/next, its `step`
-// file last, then swapped in as dir/current; loading takes the newest complete one.
+// file last, then swapped in as dir/current; loading takes the newest complete one. Every file is
+// fsynced before the `step` file is written, the `step` file and the folder before the swap, and the
+// parent folder after each rename, so a power cut also leaves a complete checkpoint.
 #pragma once
 
 #include <torch/nn/module.h>
 #include <torch/optim/optimizer.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,4 +35,18 @@ void save_checkpoint(const std::string& dir, const torch::nn::Module& model, con
 std::optional<CheckpointProgress> load_checkpoint(const std::string& dir, torch::nn::Module& model,
                                                   torch::optim::Optimizer& optimizer, const std::string& config_json);
 
+namespace detail {
+
+// The durability calls save_checkpoint makes, in one replaceable place so that tests can record their
+// order or make one fail. Each throws on failure (the defaults: std::system_error with errno);
+// save_checkpoint adds the path and what it was doing to the message.
+struct CheckpointFileOps {
+  std::function<void(const std::string& file)> sync_file;      // fsync a written file's data
+  std::function<void(const std::string& folder)> sync_folder;  // fsync a folder: its renames and new entries
+  std::function<void(const std::string& from, const std::string& to)> rename;
+};
+CheckpointFileOps& checkpoint_file_ops();  // the process-wide set
+CheckpointFileOps default_checkpoint_file_ops();
+
+}  // namespace detail
 }  // namespace limuon::train
