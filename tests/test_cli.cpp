@@ -1,7 +1,10 @@
 // The headless command line end to end: train into a database, list and export runs, sweep files
-// with line-numbered errors, and a sweep killed with SIGKILL that resumes without losing or repeating a run.
+// with line-numbered errors, a sweep killed with SIGKILL that resumes without losing or repeating a run,
+// and the per-run lock between a resume and a sweep.
 #include "limuon/cli.hpp"
 #include "limuon/store/store.hpp"
+#include "limuon/sweep/run_lock.hpp"
+#include "limuon/train/run_config.hpp"
 #include "support/scratch_dir.hpp"
 
 #include <signal.h>
@@ -199,6 +202,106 @@ TEST_F(Cli, ASweepKilledAtAnyMomentResumesWithoutLosingOrRepeatingRuns) {
   text << log.rdbuf();
   EXPECT_NE(text.str().find("1 to run, 1 already done"), std::string::npos) << text.str();
   EXPECT_NE(text.str().find("(resumed from step "), std::string::npos) << "restarted from scratch: " << text.str();
+}
+
+}  // namespace
+
+namespace {
+
+using limuon::sweep::RunLock;
+
+limuon::train::RunConfig tiny_run(int64_t steps) {
+  limuon::train::RunConfig c;
+  c.model = "gpt:classroom";
+  c.optimizer = "muon";
+  c.steps = steps;
+  c.batch_size = 4;
+  c.eval_every = 2;
+  c.eval_batches = 1;
+  c.spectrum_every = 0;
+  c.checkpoint_every = 2;
+  c.threads = 1;
+  c.name = "tiny";
+  return c;
+}
+
+TEST_F(Cli, AResumeOfARunAnotherProcessHoldsExitsAndChangesNothing) {
+  const std::string db = file("runs.db");
+  {
+    limuon::store::Store store(db);
+    store.create_run("tiny", tiny_run(4).to_json(), std::nullopt);
+  }
+  auto held = RunLock::try_acquire(db + ".checkpoints", 1);  // as a sweep driving run 1 would hold it
+  ASSERT_TRUE(held.has_value());
+  EXPECT_EQ(run({"train", "--resume", "1", "--db", db}), 1);
+  EXPECT_NE(err.str().find("run 1 is being run by another limuon-lab process"), std::string::npos) << err.str();
+  {
+    limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+    EXPECT_EQ(store.run(1)->status, "queued");
+    EXPECT_EQ(store.run(1)->started_at, "");
+    EXPECT_TRUE(store.metric_names(1).empty());
+  }
+  EXPECT_FALSE(fs::exists(db + ".checkpoints/run-1"));
+  held.reset();
+  ASSERT_EQ(run({"train", "--resume", "1", "--db", db}), 0) << err.str();
+  limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+  EXPECT_EQ(store.run(1)->status, "finished");
+  EXPECT_EQ(store.series(1, "train_loss").size(), 4u);
+}
+
+TEST_F(Cli, ASweepSkipsARunAnotherProcessHoldsAndTheNextSweepRunsIt) {
+  const auto sweep = write("sweep.toml",
+                           "[sweep]\nname = \"busy\"\n[base]\nmodel = \"gpt:classroom\"\noptimizer = \"muon\"\n"
+                           "steps = 4\nbatch_size = 4\neval_every = 2\neval_batches = 1\ncheckpoint_every = 2\n"
+                           "spectrum_every = 0\nthreads = 1\n[grid]\nseed = [1, 2]\n");
+  const std::string db = file("runs.db");
+  auto held = RunLock::try_acquire(db + ".checkpoints", 2);  // runs are numbered in grid order
+  ASSERT_TRUE(held.has_value());
+  EXPECT_EQ(run({"sweep", sweep, "--db", db}), 1);
+  EXPECT_NE(err.str().find("run 2 is being run by another process"), std::string::npos) << err.str();
+  EXPECT_NE(out.str().find("1 finished"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("1 busy in another process"), std::string::npos) << out.str();
+  {
+    limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+    EXPECT_EQ(store.run(1)->status, "finished");
+    EXPECT_EQ(store.run(2)->status, "queued");  // untouched
+    EXPECT_TRUE(store.metric_names(2).empty());
+  }
+  held.reset();
+  ASSERT_EQ(run({"sweep", sweep, "--db", db}), 0) << err.str();
+  EXPECT_NE(out.str().find("1 to run, 1 already done"), std::string::npos) << out.str();
+  limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+  EXPECT_EQ(store.run(2)->status, "finished");
+  EXPECT_EQ(store.series(2, "train_loss").size(), 4u);
+}
+
+// A second process, as a user would have it: a resume while `train` drives the run is refused.
+TEST_F(Cli, AResumeWhileAnotherProcessTrainsTheRunIsRefused) {
+  const std::string db = file("runs.db");
+  const pid_t child = spawn({"train", "--db", db, "--steps", "100000", "--batch-size", "4", "--checkpoint-every", "5",
+                             "--spectrum-every", "0", "--eval-every", "1000", "--threads", "1"},
+                            file("train.log"));
+  bool started = false;
+  for (int tries = 0; tries < 6000 && !started; ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    try {
+      if (!fs::exists(db)) continue;
+      limuon::store::Store peek(db, limuon::store::Store::Mode::read_only);
+      const auto runs = peek.runs();
+      started = runs.size() == 1 && runs[0].steps_done >= 2;
+    } catch (const limuon::store::StoreError&) {
+    }
+  }
+  const int resumed = started ? run({"train", "--resume", "1", "--db", db}) : -1;
+  const bool free_while_running = RunLock::try_acquire(db + ".checkpoints", 1).has_value();
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(started);
+  EXPECT_EQ(resumed, 1);
+  EXPECT_NE(err.str().find("being run by another limuon-lab process"), std::string::npos) << err.str();
+  EXPECT_FALSE(free_while_running);
+  EXPECT_TRUE(RunLock::try_acquire(db + ".checkpoints", 1).has_value());  // the kernel dropped it with the process
 }
 
 }  // namespace

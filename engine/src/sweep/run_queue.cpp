@@ -13,7 +13,12 @@ namespace {
 struct Active {
   int64_t run_id;
   std::unique_ptr<train::Trainer> trainer;
+  std::shared_ptr<RunLock> lock;  // held until the run's end is recorded
 };
+
+bool has_ended(const std::string& status) {
+  return status == "finished" || status == "diverged" || status == "failed";
+}
 
 void record(store::Store& store, Active& a) {
   auto events = a.trainer->drain();
@@ -32,6 +37,9 @@ QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const Q
   std::vector<Active> active;
   QueueOutcome outcome;
   auto stopping = [&] { return options.stop != nullptr && options.stop->load(); };
+  auto warn = [&](const std::string& message) {
+    if (options.on_warning) options.on_warning(message);
+  };
 
   while (!active.empty() || (!pending.empty() && !stopping())) {
     while (static_cast<int>(active.size()) < jobs && !pending.empty() && !stopping()) {
@@ -39,9 +47,29 @@ QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const Q
       pending.pop_front();
       const std::string dir =
           options.checkpoint_root.empty() ? "" : options.checkpoint_root + "/run-" + std::to_string(next.run_id);
+      std::shared_ptr<RunLock> lock = next.lock;
+      if (!dir.empty() && !lock) {
+        auto taken = RunLock::try_acquire(options.checkpoint_root, next.run_id);
+        if (!taken) {
+          warn("run " + std::to_string(next.run_id) + " is being run by another process (lock " +
+               RunLock::path_for(options.checkpoint_root, next.run_id) +
+               "); skipped and left as it is: run this command again once that process is done");
+          ++outcome.busy;
+          continue;
+        }
+        lock = std::make_shared<RunLock>(std::move(*taken));
+      }
+      // Read the status under the lock: another process may have ended the run since it was queued.
+      if (const auto stored = store.run(next.run_id); stored && has_ended(stored->status)) {
+        warn("run " + std::to_string(next.run_id) + " was ended (" + stored->status +
+             ") by another process since it was queued; skipped");
+        ++outcome.ended_elsewhere;
+        continue;
+      }
       store.mark_started(next.run_id);
       try {
-        active.push_back({next.run_id, std::make_unique<train::Trainer>(next.config, dir, /*set_threads=*/false)});
+        active.push_back(
+            {next.run_id, std::make_unique<train::Trainer>(next.config, dir, /*set_threads=*/false), std::move(lock)});
       } catch (const std::exception& e) {  // a stored config that no longer validates: fail this run only
         store.finish_run(next.run_id, "failed", 0, std::nullopt, e.what());
         ++outcome.failed;

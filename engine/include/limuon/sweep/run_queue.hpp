@@ -5,10 +5,12 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "limuon/store/store.hpp"
+#include "limuon/sweep/run_lock.hpp"
 #include "limuon/train/run_config.hpp"
 #include "limuon/train/trainer.hpp"
 
@@ -17,6 +19,7 @@ namespace limuon::sweep {
 struct QueuedRun {
   int64_t run_id = 0;
   train::RunConfig config;
+  std::shared_ptr<RunLock> lock;  // already held (train --resume takes it first); else the queue takes it
 };
 
 struct QueueProgress {
@@ -30,13 +33,18 @@ struct QueueOptions {
   std::string checkpoint_root;  // run k checkpoints into <root>/run-<k>; empty: none
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT): running runs checkpoint and stop
   std::function<void(const QueueProgress&)> on_progress;  // every ~100 ms per active run
+  std::function<void(const std::string&)> on_warning;     // a run skipped, the database busy, ...
 };
 
 struct QueueOutcome {
   int finished = 0, stopped = 0, diverged = 0, failed = 0;
+  int busy = 0;             // skipped: another process holds the run's lock (it is left as it was)
+  int ended_elsewhere = 0;  // skipped: another process ended the run after it was queued
 };
 
-// Splits the cores between the jobs (set once for the process), runs everything, records it.
+// Splits the cores between the jobs (set once for the process), runs everything, records it. With a
+// checkpoint root, each run is driven only while its RunLock is held: a run whose lock another process
+// holds is skipped with a warning and left untouched.
 QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const QueueOptions& options);
 
 }  // namespace limuon::sweep
