@@ -22,8 +22,8 @@ struct CheckpointProgress {
   int64_t step = 0;
   double first_loss = 0;  // the divergence test's reference, so a resumed run judges as the original would
   double wall_s = 0;      // wall time so far, so the resumed run's clock continues
-  // Metric points since the previous checkpoint: re-emitted on resume, so none is lost when the process
-  // dies after the checkpoint but before the points reached the database (stores replace duplicates).
+  // Metric points the database had not confirmed when the checkpoint was written: re-emitted on resume,
+  // so none is lost when the process dies before they reach the database (stores replace duplicates).
   std::vector<MetricPoint> recent_metrics;
 };
 
