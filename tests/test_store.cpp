@@ -165,11 +165,13 @@ TEST_F(StoreFiles, ReadOnlyModeReadsAndRefusesWrites) {
 
 TEST_F(StoreFiles, ALockedDatabaseGivesAClearMessage) {
   Store store(file("runs.db"));
+  store.set_busy_timeout(100);  // instead of 3 s
   const int64_t run = store.create_run("a", "{}", std::nullopt);
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(file("runs.db").c_str(), &other), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);  // holds the write lock
   expect_store_error([&] { store.append_metrics(run, {{1, 0, "train_loss", 1.0}}); }, "another process");
+  EXPECT_THROW(store.append_metrics(run, {{1, 0, "train_loss", 1.0}}), limuon::store::StoreBusy);  // retryable
   sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(other);
   store.append_metrics(run, {{1, 0, "train_loss", 1.0}});  // and works once the lock is gone

@@ -6,24 +6,32 @@
 #include <thread>
 
 #include "limuon/threads.hpp"
+#include "store_writer.hpp"
 
 namespace limuon::sweep {
 namespace {
 
 struct Active {
   int64_t run_id;
-  std::unique_ptr<train::Trainer> trainer;
-  std::shared_ptr<RunLock> lock;  // held until the run's end is recorded
+  std::shared_ptr<train::Trainer> trainer;  // shared with its waiting writes, which outlive this entry
+  std::shared_ptr<RunLock> lock;            // released once the run's last write is stored
 };
 
 bool has_ended(const std::string& status) {
   return status == "finished" || status == "diverged" || status == "failed";
 }
 
-void record(store::Store& store, Active& a) {
-  auto events = a.trainer->drain();
-  store.append_metrics(a.run_id, events.metrics);
-  store.append_spectra(a.run_id, events.spectra);
+// Queues the trainer's new events for the store. The trainer keeps the points in its next checkpoint
+// until the store has them (confirm_stored), so a kill while writes wait loses none.
+void record(detail::StoreWriter& writer, const Active& a) {
+  auto events = std::make_shared<train::TrainerEvents>(a.trainer->drain());
+  if (events->empty()) return;
+  writer.add([run_id = a.run_id, trainer = a.trainer, events](store::Store& store) {
+    store.append_metrics(run_id, events->metrics);
+    trainer->confirm_stored(events->metrics_through);
+  });
+  if (!events->spectra.empty())
+    writer.add([run_id = a.run_id, events](store::Store& store) { store.append_spectra(run_id, events->spectra); });
 }
 
 }  // namespace
@@ -40,6 +48,8 @@ QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const Q
   auto warn = [&](const std::string& message) {
     if (options.on_warning) options.on_warning(message);
   };
+  // Every write goes through the writer, in order: a busy database delays them, nothing is dropped.
+  detail::StoreWriter writer(store, warn);
 
   while (!active.empty() || (!pending.empty() && !stopping())) {
     while (static_cast<int>(active.size()) < jobs && !pending.empty() && !stopping()) {
@@ -66,34 +76,43 @@ QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const Q
         ++outcome.ended_elsewhere;
         continue;
       }
-      store.mark_started(next.run_id);
+      std::shared_ptr<train::Trainer> trainer;
       try {
-        active.push_back(
-            {next.run_id, std::make_unique<train::Trainer>(next.config, dir, /*set_threads=*/false), std::move(lock)});
+        trainer = std::make_shared<train::Trainer>(next.config, dir, /*set_threads=*/false);
       } catch (const std::exception& e) {  // a stored config that no longer validates: fail this run only
-        store.finish_run(next.run_id, "failed", 0, std::nullopt, e.what());
+        writer.add([id = next.run_id, error = std::string(e.what()), lock](store::Store& s) {
+          s.finish_run(id, "failed", 0, std::nullopt, error);
+        });
         ++outcome.failed;
         continue;
       }
+      writer.add([id = next.run_id](store::Store& s) { s.mark_started(id); });
+      active.push_back({next.run_id, std::move(trainer), std::move(lock)});
       active.back().trainer->start();
     }
+    writer.flush();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     for (size_t i = 0; i < active.size();) {
       Active& a = active[i];
       if (stopping()) a.trainer->request_stop();
       const bool ended = a.trainer->done();
       if (ended) a.trainer->wait();
-      record(store, a);  // after wait() when ended: nothing can arrive later
+      record(writer, a);  // after wait() when ended: nothing can arrive later
       if (!ended) {
-        store.set_progress(a.run_id, a.trainer->step());
+        // Progress is for display only: skip it while writes wait rather than pile it up.
+        if (!writer.blocked()) writer.add([id = a.run_id, step = a.trainer->step()](store::Store& s) { s.set_progress(id, step); });
         if (options.on_progress) options.on_progress({a.run_id, *a.trainer, false});
         ++i;
         continue;
       }
       const train::RunState state = a.trainer->state();
       const int64_t diverged = a.trainer->diverged_step();
-      store.finish_run(a.run_id, train::to_string(state), a.trainer->step(),
-                       diverged >= 0 ? std::optional<int64_t>(diverged) : std::nullopt, a.trainer->error());
+      // The lock travels with the last write: no other process may take the run before its end is stored.
+      writer.add([id = a.run_id, status = std::string(train::to_string(state)), step = a.trainer->step(),
+                  diverged_step = diverged >= 0 ? std::optional<int64_t>(diverged) : std::nullopt,
+                  error = a.trainer->error(), lock = a.lock](store::Store& s) {
+        s.finish_run(id, status, step, diverged_step, error);
+      });
       if (options.on_progress) options.on_progress({a.run_id, *a.trainer, true});
       switch (state) {
         case train::RunState::finished: ++outcome.finished; break;
@@ -103,7 +122,9 @@ QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const Q
       }
       active.erase(active.begin() + static_cast<std::ptrdiff_t>(i));
     }
+    writer.flush();
   }
+  writer.flush_all();  // the database may still be busy: wait for it rather than lose the last writes
   return outcome;
 }
 

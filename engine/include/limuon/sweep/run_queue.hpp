@@ -1,6 +1,9 @@
 // Runs a queue of stored runs, 1..N at a time, recording every metric into the store. Used by
 // `limuon-lab train` (a queue of one) and by sweeps. The calling thread owns the single database
-// writer connection; trainers run on their own threads.
+// writer connection; trainers run on their own threads. Writes that find the database busy (another
+// process holding its write lock past the busy timeout) wait in memory and are retried with backoff,
+// 0.1 s doubling to 5 s; the runs go on meanwhile and nothing is dropped. run_queue returns once
+// every write is stored.
 #pragma once
 
 #include <atomic>
@@ -25,7 +28,7 @@ struct QueuedRun {
 struct QueueProgress {
   int64_t run_id;
   const train::Trainer& trainer;  // status and counters; valid during the callback only
-  bool ended;                     // the run just ended (its final state is recorded)
+  bool ended;                     // the run just ended (its final state is queued for the store)
 };
 
 struct QueueOptions {
