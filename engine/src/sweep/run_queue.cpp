@@ -38,9 +38,10 @@ void record(detail::StoreWriter& writer, const Active& a) {
 
 QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const QueueOptions& options) {
   const int jobs = std::max(1, options.jobs);
-  // One run alone takes its own `threads` setting (0 = every core); several split the cores between them.
-  const int64_t asked = runs.size() == 1 ? runs.front().config.threads : 0;
-  set_compute_threads(jobs == 1 && asked > 0 ? static_cast<int>(asked) : std::max(1, hardware_threads() / jobs));
+  // Runs one at a time each take their own `threads` setting (0 = every core), set by the trainer on its
+  // thread: a run computes with the same thread count however many runs are queued with it, so a sweep
+  // resumed with fewer runs left continues bit-identically. Parallel runs split the cores between them.
+  if (jobs > 1) set_compute_threads(std::max(1, hardware_threads() / jobs));
   std::deque<QueuedRun> pending(runs.begin(), runs.end());
   std::vector<Active> active;
   QueueOutcome outcome;
@@ -78,7 +79,7 @@ QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const Q
       }
       std::shared_ptr<train::Trainer> trainer;
       try {
-        trainer = std::make_shared<train::Trainer>(next.config, dir, /*set_threads=*/false);
+        trainer = std::make_shared<train::Trainer>(next.config, dir, /*set_threads=*/jobs == 1);
       } catch (const std::exception& e) {  // a stored config that no longer validates: fail this run only
         writer.add([id = next.run_id, error = std::string(e.what()), lock](store::Store& s) {
           s.finish_run(id, "failed", 0, std::nullopt, error);

@@ -45,7 +45,8 @@ struct QueueOutcome {
   int ended_elsewhere = 0;  // skipped: another process ended the run after it was queued
 };
 
-// Splits the cores between the jobs (set once for the process), runs everything, records it. With a
+// Runs everything and records it. One job: each run uses its own `threads` setting; several: the cores
+// are split between them (set once for the process). With a
 // checkpoint root, each run is driven only while its RunLock is held: a run whose lock another process
 // holds is skipped with a warning and left untouched.
 QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const QueueOptions& options);
