@@ -1,8 +1,16 @@
-// Trainer checkpoints on disk: the newest complete one wins, also after kills between the renames.
+// Trainer checkpoints on disk: the newest complete one wins, also after kills between the renames; the
+// syncs that make a save survive a power cut come in the right order, and a failing one is an error that
+// names the file and leaves the previous checkpoint in place.
 #include "limuon/train/checkpoint.hpp"
 #include "support/scratch_dir.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <system_error>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -59,6 +67,77 @@ TEST_F(CheckpointFiles, KillBeforeTheSwapLeavesACompleteNextThatWins) {
   EXPECT_EQ(load_step(), 10);
   fs::remove(dir / "next" / "step");  // an incomplete next is ignored
   EXPECT_EQ(load_step(), -1);
+}
+
+// Records every sync and rename a save makes (and still performs them); can make one sync fail.
+class RecordedFileOps {
+ public:
+  RecordedFileOps(fs::path root, std::string fail_on = "") : root_(std::move(root)), fail_on_(std::move(fail_on)) {
+    auto& ops = limuon::train::detail::checkpoint_file_ops();
+    const auto real = limuon::train::detail::default_checkpoint_file_ops();
+    ops.sync_file = [this, real](const std::string& f) {
+      log.push_back("sync " + relative(f) + (fs::exists(fs::path(f).parent_path() / "step") ? " (step exists)" : ""));
+      if (relative(f) == fail_on_) throw std::system_error(EIO, std::generic_category(), "fsync");
+      real.sync_file(f);
+    };
+    ops.sync_folder = [this, real](const std::string& d) {
+      log.push_back("syncdir " + relative(d));
+      real.sync_folder(d);
+    };
+    ops.rename = [this, real](const std::string& from, const std::string& to) {
+      log.push_back("rename " + relative(from) + " " + relative(to));
+      real.rename(from, to);
+    };
+  }
+  ~RecordedFileOps() { limuon::train::detail::checkpoint_file_ops() = limuon::train::detail::default_checkpoint_file_ops(); }
+  std::vector<std::string> log;
+
+ private:
+  std::string relative(const std::string& path) const { return fs::path(path).lexically_relative(root_).string(); }
+  fs::path root_;
+  std::string fail_on_;
+};
+
+TEST_F(CheckpointFiles, DataIsSyncedBeforeTheStepFileAndTheFolderAfterTheSwap) {
+  save(5);
+  RecordedFileOps ops(dir);
+  save(10);
+  const std::vector<std::string> expected = {
+      "sync next/model.pt", "sync next/optimizer.pt", "sync next/config.json", "sync next/progress.json",
+      "sync next/step (step exists)",  // written only after the data files reached the disk
+      "syncdir next",                  // the folder's entries, before it becomes current
+      "rename current old", "rename next current",
+      "syncdir .",  // the swap itself
+  };
+  EXPECT_EQ(ops.log, expected);
+  EXPECT_EQ(load_step(), 10);
+}
+
+TEST_F(CheckpointFiles, AFailingSyncNamesTheFileAndKeepsThePreviousCheckpoint) {
+  save(5);
+  {
+    RecordedFileOps ops(dir, "next/optimizer.pt");
+    try {
+      save(10);
+      ADD_FAILURE() << "the failed sync was ignored";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find((dir / "next" / "optimizer.pt").string()), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("Input/output error"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(std::count_if(ops.log.begin(), ops.log.end(), [](const std::string& s) { return s.rfind("rename", 0) == 0; }), 0);
+  }
+  EXPECT_FALSE(fs::exists(dir / "next" / "step"));  // the new one is not marked complete
+  EXPECT_EQ(load_step(), 5);
+  save(15);  // and the next save goes through
+  EXPECT_EQ(load_step(), 15);
+}
+
+TEST_F(CheckpointFiles, TheRealSyncsWorkOnFilesAndFoldersAndFailOnAMissingFile) {
+  const auto ops = limuon::train::detail::default_checkpoint_file_ops();
+  std::ofstream(file("data.bin")) << "x";
+  ops.sync_file(file("data.bin"));
+  ops.sync_folder(dir.string());
+  EXPECT_THROW(ops.sync_file(file("missing.pt")), std::system_error);
 }
 
 }  // namespace

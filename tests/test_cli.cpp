@@ -1,15 +1,21 @@
 // The headless command line end to end: train into a database, list and export runs, sweep files
-// with line-numbered errors, and a sweep killed with SIGKILL that resumes without losing or repeating a run.
+// with line-numbered errors, a sweep killed with SIGKILL at several moments that resumes without losing
+// or repeating a run, and the per-run lock between a resume and a sweep.
 #include "limuon/cli.hpp"
 #include "limuon/store/store.hpp"
+#include "limuon/sweep/run_lock.hpp"
+#include "limuon/train/run_config.hpp"
 #include "support/scratch_dir.hpp"
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -118,87 +124,242 @@ pid_t spawn_sweep(const std::string& sweep, const std::string& db, const std::st
   return spawn({"sweep", sweep, "--db", db}, log);
 }
 
-TEST_F(Cli, AKilledTrainRunResumesFromItsCheckpoint) {
-  const std::string db = file("runs.db");
-  const pid_t child = spawn({"train", "--db", db, "--steps", "30", "--batch-size", "4", "--checkpoint-every", "5",
-                             "--spectrum-every", "0", "--threads", "1"},
-                            file("train.log"));
-  bool progressed = false;
-  for (int tries = 0; tries < 6000 && !progressed; ++tries) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    try {
-      if (fs::exists(db)) {
-        limuon::store::Store peek(db, limuon::store::Store::Mode::read_only);
-        const auto runs = peek.runs();
-        progressed = runs.size() == 1 && runs[0].steps_done >= 12;
-      }
-    } catch (const limuon::store::StoreError&) {
-    }
+// The runs of `db` as a reader sees them now; empty while the writer holds the file mid-migration.
+std::vector<limuon::store::RunRecord> peek_runs(const std::string& db) {
+  try {
+    if (fs::exists(db)) return limuon::store::Store(db, limuon::store::Store::Mode::read_only).runs();
+  } catch (const limuon::store::StoreError&) {
+  }
+  return {};
+}
+
+// Polls every millisecond (up to 60 s) until `moment` holds, then SIGKILLs the child. False when the
+// moment never came or the child had already ended by itself.
+bool kill_when(pid_t child, const std::function<bool()>& moment) {
+  bool reached = false;
+  for (int tries = 0; tries < 60000 && !reached; ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    reached = moment();
   }
   kill(child, SIGKILL);
   int status = 0;
   waitpid(child, &status, 0);
-  ASSERT_TRUE(progressed);
+  return reached && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+// Blocks until an entry `name` is created in `folder` (inotify: no polling delay), at most `timeout_ms`.
+bool wait_for_creation(const std::string& folder, const std::string& name, int timeout_ms) {
+  const int fd = inotify_init1(IN_CLOEXEC);
+  if (fd < 0) return false;
+  bool seen = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  if (inotify_add_watch(fd, folder.c_str(), IN_CREATE) >= 0)
+    while (!seen) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      pollfd ready{fd, POLLIN, 0};
+      if (left.count() <= 0 || poll(&ready, 1, static_cast<int>(left.count())) <= 0) break;
+      alignas(inotify_event) char buffer[4096];
+      const ssize_t bytes = read(fd, buffer, sizeof buffer);
+      for (ssize_t at = 0; at < bytes;) {
+        const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
+        if (event->len > 0 && name == event->name) seen = true;
+        at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+      }
+    }
+  close(fd);
+  return seen;
+}
+
+std::string text_of(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST_F(Cli, AKilledTrainRunResumesFromItsCheckpoint) {
+  const std::string db = file("runs.db");
+  const pid_t child = spawn({"train", "--db", db, "--steps", "40", "--batch-size", "4", "--checkpoint-every", "5",
+                             "--spectrum-every", "0", "--threads", "1"},
+                            file("train.log"));
+  ASSERT_TRUE(kill_when(child, [&] {
+    const auto runs = peek_runs(db);
+    return runs.size() == 1 && runs[0].status == "running" && runs[0].steps_done >= 12;
+  })) << "the run never got past step 12 while running";
   ASSERT_EQ(run({"train", "--resume", "1", "--db", db}), 0) << err.str();
   EXPECT_NE(out.str().find("(resumed from step "), std::string::npos) << out.str();
   limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
   EXPECT_EQ(store.run(1)->status, "finished");
-  EXPECT_EQ(store.series(1, "train_loss").size(), 30u);
+  EXPECT_EQ(store.series(1, "train_loss").size(), 40u);
   ASSERT_EQ(run({"train", "--resume", "1", "--db", db}), 0);
   EXPECT_NE(out.str().find("already ended"), std::string::npos);
   EXPECT_EQ(run({"train", "--resume", "1", "--steps", "5", "--db", db}), 2);
 }
 
-TEST_F(Cli, ASweepKilledAtAnyMomentResumesWithoutLosingOrRepeatingRuns) {
+TEST_F(Cli, ASweepKilledDuringACheckpointBetweenRunsAndMidRunResumesWithoutLosingOrRepeatingRuns) {
   const auto sweep = write("sweep.toml",
-                           "[sweep]\nname = \"kill-test\"\n[base]\nmodel = \"gpt:classroom\"\nsteps = 40\n"
-                           "batch_size = 4\neval_every = 10\ncheckpoint_every = 5\nspectrum_every = 0\nthreads = 1\n"
+                           "[sweep]\nname = \"kill-test\"\n[base]\nmodel = \"gpt:classroom\"\nsteps = 24\n"
+                           "batch_size = 4\neval_every = 6\ncheckpoint_every = 2\nspectrum_every = 0\nthreads = 1\n"
                            "[grid]\noptimizer = [\"muon\", \"limuon\"]\n");
-  const std::string db = file("runs.db");
-  // Kill once the second run has made progress, so one run is done and one is mid-way.
-  const pid_t first = spawn_sweep(sweep, db, file("first.log"));
-  ASSERT_GT(first, 0);
-  std::string first_finished_at;
-  for (int tries = 0; tries < 6000; ++tries) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (!fs::exists(db)) continue;
-    try {
-      limuon::store::Store peek(db, limuon::store::Store::Mode::read_only);
-      const auto runs = peek.runs();
-      if (runs.size() == 2 && runs[0].status == "finished" && runs[1].steps_done >= 12) {
-        first_finished_at = runs[0].finished_at;
-        break;
-      }
-    } catch (const limuon::store::StoreError&) {  // the writer may be mid-migration: look again
-    }
-  }
-  kill(first, SIGKILL);
-  int status = 0;
-  waitpid(first, &status, 0);
-  ASSERT_FALSE(first_finished_at.empty()) << "the sweep never reached the second run";
+  const std::string db = file("runs.db"), checkpoints = db + ".checkpoints";
+  auto run_state = [&](size_t index, const std::string& status, int64_t min_steps) {
+    const auto runs = peek_runs(db);
+    return runs.size() == 2 && runs[index].status == status && runs[index].steps_done >= min_steps;
+  };
 
-  const pid_t second = spawn_sweep(sweep, db, file("second.log"));
-  waitpid(second, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  // 1. While run 1 writes a checkpoint after its first: killed as the `next` folder appears, it must be
+  // left without the `step` file that marks a complete one (else the save was already done: try again).
+  bool mid_checkpoint = false;
+  for (int attempt = 0; attempt < 5 && !mid_checkpoint; ++attempt) {
+    const std::string folder = checkpoints + "/run-1";
+    ASSERT_TRUE(kill_when(spawn_sweep(sweep, db, file("1.log")), [&] {
+      return fs::exists(folder + "/current/step") && wait_for_creation(folder, "next", 60000);
+    })) << "run 1 never saved a checkpoint";
+    mid_checkpoint = fs::exists(folder + "/next") && !fs::exists(folder + "/next/step");
+  }
+  ASSERT_TRUE(mid_checkpoint) << "never caught run 1 in the middle of a checkpoint";
+  ASSERT_EQ(peek_runs(db).at(0).status, "running");
+  // 2. Between the runs: run 1 just recorded as finished.
+  std::string first_finished_at;
+  ASSERT_TRUE(kill_when(spawn_sweep(sweep, db, file("2.log")), [&] {
+    const auto runs = peek_runs(db);
+    if (runs.size() != 2 || runs[0].status != "finished") return false;
+    first_finished_at = runs[0].finished_at;
+    return true;
+  })) << "the sweep never finished run 1";
+  // 3. In the middle of run 2.
+  ASSERT_TRUE(kill_when(spawn_sweep(sweep, db, file("3.log")), [&] { return run_state(1, "running", 8); }))
+      << "the sweep never reached the middle of run 2";
+  // 4. To the end; and the same sweep uninterrupted, for the losses.
+  int status = 0;
+  waitpid(spawn_sweep(sweep, db, file("4.log")), &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text_of(file("4.log"));
+  waitpid(spawn_sweep(sweep, file("reference.db"), file("reference.log")), &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text_of(file("reference.log"));
 
   limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+  limuon::store::Store reference(file("reference.db"), limuon::store::Store::Mode::read_only);
   EXPECT_EQ(store.integrity_check(), "ok");
   const auto runs = store.runs();
   ASSERT_EQ(runs.size(), 2u);  // nothing created twice
   EXPECT_EQ(runs[0].finished_at, first_finished_at);  // the finished run was not run again
   for (const auto& r : runs) {
     EXPECT_EQ(r.status, "finished") << r.name;
-    EXPECT_EQ(r.steps_done, 40);
+    EXPECT_EQ(r.steps_done, 24);
     const auto loss = store.series(r.id, "train_loss");
-    ASSERT_EQ(loss.size(), 40u) << r.name;  // every step once, none lost
-    EXPECT_EQ(loss.front().step, 1);
-    EXPECT_EQ(loss.back().step, 40);
+    const auto expected = reference.series(r.id, "train_loss");
+    ASSERT_EQ(loss.size(), 24u) << r.name;  // every step once, none lost
+    for (size_t i = 0; i < loss.size(); ++i) {  // and each the uninterrupted run's, bit for bit
+      EXPECT_EQ(loss[i].step, static_cast<int64_t>(i + 1));
+      EXPECT_EQ(loss[i].value, expected[i].value) << r.name << " step " << loss[i].step;
+    }
+    EXPECT_EQ(store.series(r.id, "val_loss").size(), 4u) << r.name;
   }
-  std::ifstream log(file("second.log"));
-  std::stringstream text;
-  text << log.rdbuf();
-  EXPECT_NE(text.str().find("1 to run, 1 already done"), std::string::npos) << text.str();
-  EXPECT_NE(text.str().find("(resumed from step "), std::string::npos) << "restarted from scratch: " << text.str();
+  EXPECT_NE(text_of(file("2.log")).find("(resumed from step "), std::string::npos)  // run 1, after the checkpoint kill
+      << "restarted from scratch: " << text_of(file("2.log"));
+  EXPECT_NE(text_of(file("3.log")).find("1 to run, 1 already done"), std::string::npos) << text_of(file("3.log"));
+  EXPECT_NE(text_of(file("4.log")).find("1 to run, 1 already done"), std::string::npos) << text_of(file("4.log"));
+  EXPECT_NE(text_of(file("4.log")).find("(resumed from step "), std::string::npos) << text_of(file("4.log"));
+}
+
+}  // namespace
+
+namespace {
+
+using limuon::sweep::RunLock;
+
+limuon::train::RunConfig tiny_run(int64_t steps) {
+  limuon::train::RunConfig c;
+  c.model = "gpt:classroom";
+  c.optimizer = "muon";
+  c.steps = steps;
+  c.batch_size = 4;
+  c.eval_every = 2;
+  c.eval_batches = 1;
+  c.spectrum_every = 0;
+  c.checkpoint_every = 2;
+  c.threads = 1;
+  c.name = "tiny";
+  return c;
+}
+
+TEST_F(Cli, AResumeOfARunAnotherProcessHoldsExitsAndChangesNothing) {
+  const std::string db = file("runs.db");
+  {
+    limuon::store::Store store(db);
+    store.create_run("tiny", tiny_run(4).to_json(), std::nullopt);
+  }
+  auto held = RunLock::try_acquire(db + ".checkpoints", 1);  // as a sweep driving run 1 would hold it
+  ASSERT_TRUE(held.has_value());
+  EXPECT_EQ(run({"train", "--resume", "1", "--db", db}), 1);
+  EXPECT_NE(err.str().find("run 1 is being run by another limuon-lab process"), std::string::npos) << err.str();
+  {
+    limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+    EXPECT_EQ(store.run(1)->status, "queued");
+    EXPECT_EQ(store.run(1)->started_at, "");
+    EXPECT_TRUE(store.metric_names(1).empty());
+  }
+  EXPECT_FALSE(fs::exists(db + ".checkpoints/run-1"));
+  held.reset();
+  ASSERT_EQ(run({"train", "--resume", "1", "--db", db}), 0) << err.str();
+  limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+  EXPECT_EQ(store.run(1)->status, "finished");
+  EXPECT_EQ(store.series(1, "train_loss").size(), 4u);
+}
+
+TEST_F(Cli, ASweepSkipsARunAnotherProcessHoldsAndTheNextSweepRunsIt) {
+  const auto sweep = write("sweep.toml",
+                           "[sweep]\nname = \"busy\"\n[base]\nmodel = \"gpt:classroom\"\noptimizer = \"muon\"\n"
+                           "steps = 4\nbatch_size = 4\neval_every = 2\neval_batches = 1\ncheckpoint_every = 2\n"
+                           "spectrum_every = 0\nthreads = 1\n[grid]\nseed = [1, 2]\n");
+  const std::string db = file("runs.db");
+  auto held = RunLock::try_acquire(db + ".checkpoints", 2);  // runs are numbered in grid order
+  ASSERT_TRUE(held.has_value());
+  EXPECT_EQ(run({"sweep", sweep, "--db", db}), 1);
+  EXPECT_NE(err.str().find("run 2 is being run by another process"), std::string::npos) << err.str();
+  EXPECT_NE(out.str().find("1 finished"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("1 busy in another process"), std::string::npos) << out.str();
+  {
+    limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+    EXPECT_EQ(store.run(1)->status, "finished");
+    EXPECT_EQ(store.run(2)->status, "queued");  // untouched
+    EXPECT_TRUE(store.metric_names(2).empty());
+  }
+  held.reset();
+  ASSERT_EQ(run({"sweep", sweep, "--db", db}), 0) << err.str();
+  EXPECT_NE(out.str().find("1 to run, 1 already done"), std::string::npos) << out.str();
+  limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+  EXPECT_EQ(store.run(2)->status, "finished");
+  EXPECT_EQ(store.series(2, "train_loss").size(), 4u);
+}
+
+// A second process, as a user would have it: a resume while `train` drives the run is refused.
+TEST_F(Cli, AResumeWhileAnotherProcessTrainsTheRunIsRefused) {
+  const std::string db = file("runs.db");
+  const pid_t child = spawn({"train", "--db", db, "--steps", "100000", "--batch-size", "4", "--checkpoint-every", "5",
+                             "--spectrum-every", "0", "--eval-every", "1000", "--threads", "1"},
+                            file("train.log"));
+  bool started = false;
+  for (int tries = 0; tries < 6000 && !started; ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    try {
+      if (!fs::exists(db)) continue;
+      limuon::store::Store peek(db, limuon::store::Store::Mode::read_only);
+      const auto runs = peek.runs();
+      started = runs.size() == 1 && runs[0].steps_done >= 2;
+    } catch (const limuon::store::StoreError&) {
+    }
+  }
+  const int resumed = started ? run({"train", "--resume", "1", "--db", db}) : -1;
+  const bool free_while_running = RunLock::try_acquire(db + ".checkpoints", 1).has_value();
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(started);
+  EXPECT_EQ(resumed, 1);
+  EXPECT_NE(err.str().find("being run by another limuon-lab process"), std::string::npos) << err.str();
+  EXPECT_FALSE(free_while_running);
+  EXPECT_TRUE(RunLock::try_acquire(db + ".checkpoints", 1).has_value());  // the kernel dropped it with the process
 }
 
 }  // namespace

@@ -165,11 +165,13 @@ TEST_F(StoreFiles, ReadOnlyModeReadsAndRefusesWrites) {
 
 TEST_F(StoreFiles, ALockedDatabaseGivesAClearMessage) {
   Store store(file("runs.db"));
+  store.set_busy_timeout(100);  // instead of 3 s
   const int64_t run = store.create_run("a", "{}", std::nullopt);
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(file("runs.db").c_str(), &other), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);  // holds the write lock
   expect_store_error([&] { store.append_metrics(run, {{1, 0, "train_loss", 1.0}}); }, "another process");
+  EXPECT_THROW(store.append_metrics(run, {{1, 0, "train_loss", 1.0}}), limuon::store::StoreBusy);  // retryable
   sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(other);
   store.append_metrics(run, {{1, 0, "train_loss", 1.0}});  // and works once the lock is gone
@@ -179,27 +181,50 @@ TEST_F(StoreFiles, ALockedDatabaseGivesAClearMessage) {
 TEST_F(StoreFiles, IntegrityIsOkAfterKillNineMidWrite) {
   const auto path = file("runs.db");
   { Store store(path); store.create_run("victim", "{}", std::nullopt); }
+  auto stored = [&] { return Store(path, Store::Mode::read_only).series(1, "train_loss"); };
+  int64_t next_step = 0;
   for (int attempt = 0; attempt < 3; ++attempt) {
+    const int64_t first = next_step;  // each attempt writes steps no earlier attempt wrote
+    const size_t before = stored().size();
     const pid_t child = fork();
     ASSERT_GE(child, 0);
-    if (child == 0) {  // writes batch after batch until killed
-      Store store(path);
-      for (int64_t s = 0;; s += 500) {
-        std::vector<MetricPoint> points;
-        for (int64_t k = 0; k < 500; ++k) points.push_back({s + k, 0, "train_loss", double(s + k)});
-        store.append_metrics(1, points);
+    if (child == 0) {  // writes batch after batch until killed; anything else ends it with a plain exit
+      try {
+        Store store(path);
+        for (int64_t s = first;; s += 500) {
+          std::vector<MetricPoint> points;
+          for (int64_t k = 0; k < 500; ++k) points.push_back({s + k, 0, "train_loss", double(s + k)});
+          store.append_metrics(1, points);
+        }
+      } catch (...) {
+      }
+      _exit(3);
+    }
+    // Kill once the child has committed at least two batches of this attempt's steps: it is then
+    // writing the next one.
+    size_t seen = before;
+    for (int polls = 0; polls < 4000 && seen < before + 1000; ++polls) {
+      usleep(5000);
+      try {
+        seen = stored().size();
+      } catch (const StoreError&) {  // a reader can meet the writer mid-checkpoint: look again
       }
     }
-    usleep(150000 + 50000 * attempt);
     kill(child, SIGKILL);
     int status = 0;
     waitpid(child, &status, 0);
-    ASSERT_TRUE(WIFSIGNALED(status));
+    ASSERT_GE(seen, before + 1000) << "the writer made no progress";
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the writer ended by itself: " << status;
     Store store(path);
     EXPECT_EQ(store.integrity_check(), "ok");
     const auto series = store.series(1, "train_loss");
-    ASSERT_FALSE(series.empty());
+    ASSERT_GE(series.size(), seen);  // every row committed before the kill is there
     EXPECT_EQ(series.size() % 500, 0u);  // whole transactions only
+    for (size_t i = 0; i < series.size(); ++i) {  // steps 0, 1, 2, ... with no gap, each with its value
+      ASSERT_EQ(series[i].step, static_cast<int64_t>(i));
+      ASSERT_EQ(series[i].value, double(i));
+    }
+    next_step = series.back().step + 1;
   }
 }
 

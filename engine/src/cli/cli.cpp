@@ -29,8 +29,8 @@ std::string usage() {
          "                        metric insert throughput and series read time of the SQLite store\n"
          "  settings [--markdown]  every run setting: type, default, valid values, which optimizers read it\n"
          "  help                  this text\n"
-         "exit codes: 0 finished (or stopped with Ctrl-C), 1 a run failed, 2 bad input (nothing ran or was\n"
-         "recorded), 3 a run diverged\n";
+         "exit codes: 0 finished (or stopped with Ctrl-C), 1 a run failed or another process is driving it,\n"
+         "2 bad input (nothing ran or was recorded), 3 a run diverged\n";
 }
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {

@@ -20,6 +20,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "limuon/store/store.hpp"
+#include "limuon/sweep/run_lock.hpp"
 #include "limuon/sweep/run_queue.hpp"
 #include "limuon/sweep/sweep.hpp"
 
@@ -92,22 +93,28 @@ class Progress {
 };
 
 std::string default_db() { return "runs.db"; }
+std::string checkpoint_root(const std::string& db_path) { return db_path + ".checkpoints"; }
 
-// The documented exit codes (see usage()): a failure outranks a divergence.
+// The documented exit codes (see usage()): a failure, or a run skipped because another process drives
+// it, outranks a divergence.
 int exit_code(const sweep::QueueOutcome& outcome) {
-  if (outcome.failed > 0) return kExitFailed;
+  if (outcome.failed > 0 || outcome.busy > 0) return kExitFailed;
   if (outcome.diverged > 0) return kExitDiverged;
   return kExitOk;
 }
 
 sweep::QueueOutcome run_recorded(store::Store& db, std::vector<sweep::QueuedRun> runs, int jobs, std::ostream& out,
-                                 spdlog::logger& log) {
+                                 std::ostream& err, spdlog::logger& log) {
   InterruptGuard interrupt;
   Progress progress(out);
   sweep::QueueOptions options;
   options.jobs = jobs;
-  options.checkpoint_root = db.path() + ".checkpoints";
+  options.checkpoint_root = checkpoint_root(db.path());
   options.stop = &g_stop;
+  options.on_warning = [&](const std::string& message) {
+    err << "limuon-lab: " << message << "\n" << std::flush;
+    log.info("warning: {}", message);  // the file only: the console already has it
+  };
   options.on_progress = [&](const sweep::QueueProgress& p) {
     progress.update(p);
     if (p.ended)
@@ -117,8 +124,17 @@ sweep::QueueOutcome run_recorded(store::Store& db, std::vector<sweep::QueuedRun>
   for (const auto& r : runs) log.info("run {} queued: {}", r.run_id, r.config.to_json());
   const auto outcome = sweep::run_queue(db, std::move(runs), options);
   out << outcome.finished << " finished, " << outcome.stopped << " stopped, " << outcome.diverged << " diverged, "
-      << outcome.failed << " failed\n";
+      << outcome.failed << " failed";
+  if (outcome.busy > 0) out << ", " << outcome.busy << " busy in another process (skipped; run this again later)";
+  if (outcome.ended_elsewhere > 0) out << ", " << outcome.ended_elsewhere << " ended by another process";
+  out << "\n";
   return outcome;
+}
+
+// Nonzero when a run failed or was skipped because another process was running it.
+
+bool has_ended(const std::string& status) {
+  return status == "finished" || status == "diverged" || status == "failed";
 }
 
 }  // namespace
@@ -142,15 +158,27 @@ int train_command(const std::vector<std::string>& args, std::ostream& out, std::
     if (!flags.empty() || !config_path.empty())
       throw UsageError("--resume takes no settings: the run keeps the ones it was started with");
     store::Store db(db_path);
-    const auto stored = db.run(resume_id);
-    if (!stored) throw std::runtime_error("no run " + std::to_string(resume_id) + " in " + db_path);
-    if (stored->status == "finished" || stored->status == "diverged" || stored->status == "failed") {
+    if (!db.run(resume_id)) throw std::runtime_error("no run " + std::to_string(resume_id) + " in " + db_path);
+    // Take the run's lock before touching anything: a sweep or another resume may be driving it.
+    auto lock = sweep::RunLock::try_acquire(checkpoint_root(db_path), resume_id);
+    if (!lock) {
+      err << "limuon-lab: run " << resume_id << " is being run by another limuon-lab process (lock "
+          << sweep::RunLock::path_for(checkpoint_root(db_path), resume_id)
+          << "); nothing was changed: wait for that process to end, then resume again\n";
+      return 1;
+    }
+    const auto stored = db.run(resume_id);  // read again under the lock
+    if (has_ended(stored->status)) {
       out << "run " << resume_id << " already ended (" << stored->status << "); nothing to resume\n";
       return 0;
     }
     auto log = make_logger(db_path);
     out << "run " << resume_id << ": " << stored->name << " (resuming) -> " << db_path << "\n";
-    return exit_code(run_recorded(db, {{resume_id, train::RunConfig::from_json(stored->config_json)}}, 1, out, *log));
+    const auto outcome = run_recorded(db,
+                                      {{resume_id, train::RunConfig::from_json(stored->config_json),
+                                        std::make_shared<sweep::RunLock>(std::move(*lock))}},
+                                      1, out, err, *log);
+    return exit_code(outcome);
   }
   train::RunConfig config;
   if (!config_path.empty()) config = train::load_run_config(config_path);
@@ -162,8 +190,7 @@ int train_command(const std::vector<std::string>& args, std::ostream& out, std::
   auto log = make_logger(db_path);
   const int64_t run_id = db.create_run(config.name, config.to_json(), std::nullopt);
   out << "run " << run_id << ": " << config.name << " -> " << db_path << "\n";
-  (void)err;
-  return exit_code(run_recorded(db, {{run_id, config}}, 1, out, *log));
+  return exit_code(run_recorded(db, {{run_id, config, nullptr}}, 1, out, err, *log));
 }
 
 int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -180,8 +207,13 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::
   // One sweep process per database: two would both pick up the same interrupted runs. The kernel drops
   // the lock when the process ends, also by kill -9.
   const std::string lock_path = db_path + ".sweep.lock";
-  const int lock_fd = open(lock_path.c_str(), O_CREAT | O_RDWR, 0644);
-  if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0)
+  struct Descriptor {  // closed when the command returns (a test runs several sweeps in one process)
+    int fd;
+    ~Descriptor() {
+      if (fd >= 0) close(fd);
+    }
+  } lock{open(lock_path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644)};
+  if (lock.fd < 0 || flock(lock.fd, LOCK_EX | LOCK_NB) != 0)
     throw std::runtime_error("another limuon-lab sweep is using " + db_path + " (lock " + lock_path +
                              "); wait for it to finish or use another --db");
   store::Store db(db_path);
@@ -189,8 +221,7 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::
   const auto plan = sweep::plan_sweep(spec, db);
   out << "sweep '" << spec.name << "' (" << plan.sweep_id << "): " << plan.to_run.size() << " to run, " << plan.kept
       << " already done -> " << db_path << "\n";
-  (void)err;
-  return exit_code(run_recorded(db, plan.to_run, jobs > 0 ? jobs : spec.jobs, out, *log));
+  return exit_code(run_recorded(db, plan.to_run, jobs > 0 ? jobs : spec.jobs, out, err, *log));
 }
 
 int runs_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {

@@ -10,8 +10,8 @@ void fail(sqlite3* db, const std::string& path, const std::string& what) {
   const int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
   std::string message = "database " + path + ": " + what + ": " + (db ? sqlite3_errmsg(db) : "cannot open");
   if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
-    message += " (another process is writing it; wait for it or use another --db)";
-  else if ((code & 0xff) == SQLITE_READONLY)
+    throw StoreBusy(message + " (another process is writing it; wait for it or use another --db)");
+  if ((code & 0xff) == SQLITE_READONLY)
     message += " (the file or its folder is read-only; copy it somewhere writable)";
   else if ((code & 0xff) == SQLITE_NOTADB || (code & 0xff) == SQLITE_CORRUPT)
     message += " (the file is damaged or not a database; it was not changed)";

@@ -2,6 +2,7 @@
 
 #include <torch/version.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <unordered_map>
@@ -14,6 +15,7 @@ namespace {
 using detail::Statement;
 using detail::Transaction;
 
+constexpr int kDefaultBusyTimeoutMs = 3000;
 constexpr int64_t kApplicationId = 0x4C694D75;  // "LiMu": marks a LiMuon Lab database
 
 // Migration k brings a database from schema version k to k + 1. Append; never edit a shipped one.
@@ -88,7 +90,7 @@ struct Store::Impl {
     const int rc = sqlite3_open_v2(file.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     db.reset(raw);
     if (rc != SQLITE_OK) detail::fail(db.get(), path, "cannot open");
-    sqlite3_busy_timeout(db.get(), 3000);
+    sqlite3_busy_timeout(db.get(), kDefaultBusyTimeoutMs);
 
     // Look before touching anything: a foreign, damaged or newer file must be left exactly as it is.
     const int64_t tables = [&] {
@@ -111,7 +113,9 @@ struct Store::Impl {
         throw StoreError("database " + path + ": the file is read-only; browse it with 'limuon-lab runs' or copy it");
       migrate();
       detail::exec(db.get(), "PRAGMA journal_mode=WAL", path);
-      detail::exec(db.get(), "PRAGMA synchronous=NORMAL", path);
+      // FULL: each commit syncs the WAL, so a committed batch survives a power cut, not only a kill
+      // (NORMAL syncs only at WAL checkpoints and can lose the last commits to a power cut).
+      detail::exec(db.get(), "PRAGMA synchronous=FULL", path);
     }
     detail::exec(db.get(), "PRAGMA foreign_keys=ON", path);
   }
@@ -169,6 +173,7 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 
 const std::string& Store::path() const { return impl_->path; }
+void Store::set_busy_timeout(int milliseconds) { sqlite3_busy_timeout(impl_->db.get(), std::max(0, milliseconds)); }
 int Store::schema_version() const { return impl_->version; }
 
 int64_t Store::create_sweep(const std::string& name, const std::string& config_json) {

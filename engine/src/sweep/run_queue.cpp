@@ -6,32 +6,51 @@
 #include <thread>
 
 #include "limuon/threads.hpp"
+#include "store_writer.hpp"
 
 namespace limuon::sweep {
 namespace {
 
 struct Active {
   int64_t run_id;
-  std::unique_ptr<train::Trainer> trainer;
+  std::shared_ptr<train::Trainer> trainer;  // shared with its waiting writes, which outlive this entry
+  std::shared_ptr<RunLock> lock;            // released once the run's last write is stored
 };
 
-void record(store::Store& store, Active& a) {
-  auto events = a.trainer->drain();
-  store.append_metrics(a.run_id, events.metrics);
-  store.append_spectra(a.run_id, events.spectra);
+bool has_ended(const std::string& status) {
+  return status == "finished" || status == "diverged" || status == "failed";
+}
+
+// Queues the trainer's new events for the store. The trainer keeps the points in its next checkpoint
+// until the store has them (confirm_stored), so a kill while writes wait loses none.
+void record(detail::StoreWriter& writer, const Active& a) {
+  auto events = std::make_shared<train::TrainerEvents>(a.trainer->drain());
+  if (events->empty()) return;
+  writer.add([run_id = a.run_id, trainer = a.trainer, events](store::Store& store) {
+    store.append_metrics(run_id, events->metrics);
+    trainer->confirm_stored(events->metrics_through);
+  });
+  if (!events->spectra.empty())
+    writer.add([run_id = a.run_id, events](store::Store& store) { store.append_spectra(run_id, events->spectra); });
 }
 
 }  // namespace
 
 QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const QueueOptions& options) {
   const int jobs = std::max(1, options.jobs);
-  // One run alone takes its own `threads` setting (0 = every core); several split the cores between them.
-  const int64_t asked = runs.size() == 1 ? runs.front().config.threads : 0;
-  set_compute_threads(jobs == 1 && asked > 0 ? static_cast<int>(asked) : std::max(1, hardware_threads() / jobs));
+  // Runs one at a time each take their own `threads` setting (0 = every core), set by the trainer on its
+  // thread: a run computes with the same thread count however many runs are queued with it, so a sweep
+  // resumed with fewer runs left continues bit-identically. Parallel runs split the cores between them.
+  if (jobs > 1) set_compute_threads(std::max(1, hardware_threads() / jobs));
   std::deque<QueuedRun> pending(runs.begin(), runs.end());
   std::vector<Active> active;
   QueueOutcome outcome;
   auto stopping = [&] { return options.stop != nullptr && options.stop->load(); };
+  auto warn = [&](const std::string& message) {
+    if (options.on_warning) options.on_warning(message);
+  };
+  // Every write goes through the writer, in order: a busy database delays them, nothing is dropped.
+  detail::StoreWriter writer(store, warn);
 
   while (!active.empty() || (!pending.empty() && !stopping())) {
     while (static_cast<int>(active.size()) < jobs && !pending.empty() && !stopping()) {
@@ -39,33 +58,62 @@ QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const Q
       pending.pop_front();
       const std::string dir =
           options.checkpoint_root.empty() ? "" : options.checkpoint_root + "/run-" + std::to_string(next.run_id);
-      store.mark_started(next.run_id);
+      std::shared_ptr<RunLock> lock = next.lock;
+      if (!dir.empty() && !lock) {
+        auto taken = RunLock::try_acquire(options.checkpoint_root, next.run_id);
+        if (!taken) {
+          warn("run " + std::to_string(next.run_id) + " is being run by another process (lock " +
+               RunLock::path_for(options.checkpoint_root, next.run_id) +
+               "); skipped and left as it is: run this command again once that process is done");
+          ++outcome.busy;
+          continue;
+        }
+        lock = std::make_shared<RunLock>(std::move(*taken));
+      }
+      // Read the status under the lock: another process may have ended the run since it was queued.
+      if (const auto stored = store.run(next.run_id); stored && has_ended(stored->status)) {
+        warn("run " + std::to_string(next.run_id) + " was ended (" + stored->status +
+             ") by another process since it was queued; skipped");
+        ++outcome.ended_elsewhere;
+        continue;
+      }
+      std::shared_ptr<train::Trainer> trainer;
       try {
-        active.push_back({next.run_id, std::make_unique<train::Trainer>(next.config, dir, /*set_threads=*/false)});
+        trainer = std::make_shared<train::Trainer>(next.config, dir, /*set_threads=*/jobs == 1);
       } catch (const std::exception& e) {  // a stored config that no longer validates: fail this run only
-        store.finish_run(next.run_id, "failed", 0, std::nullopt, e.what());
+        writer.add([id = next.run_id, error = std::string(e.what()), lock](store::Store& s) {
+          s.finish_run(id, "failed", 0, std::nullopt, error);
+        });
         ++outcome.failed;
         continue;
       }
+      writer.add([id = next.run_id](store::Store& s) { s.mark_started(id); });
+      active.push_back({next.run_id, std::move(trainer), std::move(lock)});
       active.back().trainer->start();
     }
+    writer.flush();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     for (size_t i = 0; i < active.size();) {
       Active& a = active[i];
       if (stopping()) a.trainer->request_stop();
       const bool ended = a.trainer->done();
       if (ended) a.trainer->wait();
-      record(store, a);  // after wait() when ended: nothing can arrive later
+      record(writer, a);  // after wait() when ended: nothing can arrive later
       if (!ended) {
-        store.set_progress(a.run_id, a.trainer->step());
+        // Progress is for display only: skip it while writes wait rather than pile it up.
+        if (!writer.blocked()) writer.add([id = a.run_id, step = a.trainer->step()](store::Store& s) { s.set_progress(id, step); });
         if (options.on_progress) options.on_progress({a.run_id, *a.trainer, false});
         ++i;
         continue;
       }
       const train::RunState state = a.trainer->state();
       const int64_t diverged = a.trainer->diverged_step();
-      store.finish_run(a.run_id, train::to_string(state), a.trainer->step(),
-                       diverged >= 0 ? std::optional<int64_t>(diverged) : std::nullopt, a.trainer->error());
+      // The lock travels with the last write: no other process may take the run before its end is stored.
+      writer.add([id = a.run_id, status = std::string(train::to_string(state)), step = a.trainer->step(),
+                  diverged_step = diverged >= 0 ? std::optional<int64_t>(diverged) : std::nullopt,
+                  error = a.trainer->error(), lock = a.lock](store::Store& s) {
+        s.finish_run(id, status, step, diverged_step, error);
+      });
       if (options.on_progress) options.on_progress({a.run_id, *a.trainer, true});
       switch (state) {
         case train::RunState::finished: ++outcome.finished; break;
@@ -75,7 +123,9 @@ QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const Q
       }
       active.erase(active.begin() + static_cast<std::ptrdiff_t>(i));
     }
+    writer.flush();
   }
+  writer.flush_all();  // the database may still be busy: wait for it rather than lose the last writes
   return outcome;
 }
 

@@ -110,7 +110,7 @@ SweepPlan plan_sweep(const SweepSpec& spec, store::Store& store) {
   for (const auto& c : configs) {
     const auto it = existing.find(c.name);
     if (it == existing.end()) {
-      plan.to_run.push_back({store.create_run(c.name, c.to_json(), plan.sweep_id), c});
+      plan.to_run.push_back({store.create_run(c.name, c.to_json(), plan.sweep_id), c, nullptr});
       continue;
     }
     const std::string& status = it->second.status;
@@ -118,7 +118,7 @@ SweepPlan plan_sweep(const SweepSpec& spec, store::Store& store) {
       ++plan.kept;
     } else {
       // queued, running (killed) or stopped: resume with the stored config, so the checkpoint matches
-      plan.to_run.push_back({it->second.id, train::RunConfig::from_json(it->second.config_json)});
+      plan.to_run.push_back({it->second.id, train::RunConfig::from_json(it->second.config_json), nullptr});
     }
   }
   return plan;

@@ -3,14 +3,49 @@
 #include <nlohmann/json.hpp>
 #include <torch/serialize.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 namespace limuon::train {
 namespace fs = std::filesystem;
+
+namespace detail {
+namespace {
+
+void fsync_path(const std::string& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "open");
+  const int rc = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (rc != 0) throw std::system_error(error, std::generic_category(), "fsync");
+}
+
+}  // namespace
+
+CheckpointFileOps default_checkpoint_file_ops() {
+  CheckpointFileOps ops;
+  ops.sync_file = [](const std::string& file) { fsync_path(file, O_RDONLY); };
+  ops.sync_folder = [](const std::string& folder) { fsync_path(folder, O_RDONLY | O_DIRECTORY); };
+  ops.rename = [](const std::string& from, const std::string& to) { fs::rename(from, to); };
+  return ops;
+}
+
+CheckpointFileOps& checkpoint_file_ops() {
+  static CheckpointFileOps ops = default_checkpoint_file_ops();
+  return ops;
+}
+
+}  // namespace detail
 
 namespace {
 
@@ -56,8 +91,24 @@ bool complete(const fs::path& dir) { return fs::exists(dir / "step"); }
 
 void save_checkpoint(const std::string& dir, const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
                      const CheckpointProgress& progress, const std::string& config_json) {
+  const detail::CheckpointFileOps& io = detail::checkpoint_file_ops();
+  // Each failure names the file; one before the swap leaves the previous checkpoint as it was.
+  auto checked = [](const std::string& what, const auto& call) {
+    try {
+      call();
+    } catch (const std::exception& e) {
+      throw std::runtime_error("checkpoint: cannot " + what + ": " + e.what());
+    }
+  };
+  auto sync_file = [&](const fs::path& f) { checked("sync " + f.string() + " to disk", [&] { io.sync_file(f.string()); }); };
+  auto sync_folder = [&](const fs::path& d) {
+    checked("sync the folder " + d.string() + " to disk", [&] { io.sync_folder(d.string()); });
+  };
+  auto rename = [&](const fs::path& from, const fs::path& to) {
+    checked("rename " + from.string() + " to " + to.string(), [&] { io.rename(from.string(), to.string()); });
+  };
   const fs::path root(dir), next = root / "next", current = root / "current", old = root / "old";
-  fs::create_directories(root);
+  if (fs::create_directories(root)) sync_folder(root.parent_path().empty() ? fs::path(".") : root.parent_path());
   fs::remove_all(next);
   fs::create_directories(next);
   {
@@ -68,16 +119,22 @@ void save_checkpoint(const std::string& dir, const torch::nn::Module& model, con
   torch::save(optimizer, (next / "optimizer.pt").string());
   write_text(next / "config.json", config_json);
   write_text(next / "progress.json", progress_json(progress));
+  // The data on disk first, then the file that marks the checkpoint complete, then the folder's entries:
+  // after a power cut a `step` file never stands beside a file the disk did not get.
+  for (const char* name : {"model.pt", "optimizer.pt", "config.json", "progress.json"}) sync_file(next / name);
   write_text(next / "step", std::to_string(progress.step));  // last: its presence marks a complete checkpoint
+  sync_file(next / "step");
+  sync_folder(next);
   // An earlier save killed between its two renames left only `old`: put it back first, so that at every
   // moment below one complete checkpoint exists under current, old or next.
   if (!complete(current) && complete(old)) {
     fs::remove_all(current);
-    fs::rename(old, current);
+    rename(old, current);
   }
   fs::remove_all(old);
-  if (fs::exists(current)) fs::rename(current, old);
-  fs::rename(next, current);
+  if (fs::exists(current)) rename(current, old);
+  rename(next, current);
+  sync_folder(root);  // the swap itself survives a power cut
   fs::remove_all(old);
 }
 

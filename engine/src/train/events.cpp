@@ -26,10 +26,11 @@ std::vector<Event> to_vector(std::deque<Event>&& queue) {
 
 }  // namespace
 
-void EventQueue::push(MetricPoint point) {
+int64_t EventQueue::push(MetricPoint point) {
   std::lock_guard<std::mutex> lock(mutex_);
   push_bounded(display_metrics_, point, capacity_.metrics, display_dropped_);
   record_.metrics.push_back(std::move(point));
+  return ++metrics_pushed_;
 }
 
 void EventQueue::push(Spectrum spectrum) {
@@ -42,6 +43,7 @@ TrainerEvents EventQueue::drain() {
   TrainerEvents out;
   std::lock_guard<std::mutex> lock(mutex_);
   std::swap(out, record_);
+  out.metrics_through = metrics_pushed_;
   return out;
 }
 

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
+#include <utility>
 #include <sstream>
 #include <cmath>
 #include <limits>
@@ -78,6 +80,12 @@ void Trainer::request_stop() {
 
 void Trainer::set_lr(double lr) {
   if (std::isfinite(lr) && lr > 0) requested_lr_ = lr;
+}
+
+void Trainer::confirm_stored(int64_t metrics_through) {
+  int64_t seen = stored_through_.load();
+  while (metrics_through > seen && !stored_through_.compare_exchange_weak(seen, metrics_through)) {
+  }
 }
 
 void Trainer::wait() {
@@ -160,14 +168,24 @@ void Trainer::run() {
 
     int64_t start = 0;
     double first_loss = std::numeric_limits<double>::quiet_NaN(), wall_offset = 0;
-    std::vector<MetricPoint> since_checkpoint;  // replayed from a checkpoint if the process dies before storing them
+    // Points the store has not confirmed, with their EventQueue numbers: every checkpoint carries them
+    // and a resumed run replays them, so none is lost if the process dies before the store has them.
+    std::deque<std::pair<int64_t, MetricPoint>> unstored;
+    auto push_metric = [&](MetricPoint point) {
+      const int64_t number = events_.push(point);
+      if (!checkpoint_dir_.empty()) unstored.emplace_back(number, std::move(point));
+    };
+    auto drop_stored = [&] {
+      const int64_t stored = stored_through_.load();
+      while (!unstored.empty() && unstored.front().first <= stored) unstored.pop_front();
+    };
     if (!checkpoint_dir_.empty())
       if (auto resumed = load_checkpoint(checkpoint_dir_, *model.module, opt, config_json)) {
         start = resumed->step;
         resumed_from_ = start;
         first_loss = resumed->first_loss;
         wall_offset = resumed->wall_s;
-        for (auto& m : resumed->recent_metrics) events_.push(m);
+        for (auto& m : resumed->recent_metrics) push_metric(std::move(m));  // unconfirmed until stored again
       }
     step_ = start;
     grad_evals_ = start * built.grads_per_step;
@@ -184,9 +202,7 @@ void Trainer::run() {
     const auto began = Clock::now();
     auto wall = [&] { return wall_offset + std::chrono::duration<double>(Clock::now() - began).count(); };
     auto emit = [&](int64_t step, const std::string& name, double value) {
-      MetricPoint point{step, wall(), name, value};
-      if (!checkpoint_dir_.empty()) since_checkpoint.push_back(point);
-      events_.push(std::move(point));
+      push_metric(MetricPoint{step, wall(), name, value});
     };
     auto validation_loss = [&] {
       at::NoGradGuard no_grad;
@@ -197,9 +213,10 @@ void Trainer::run() {
     };
     auto checkpoint = [&](int64_t step) {
       if (checkpoint_dir_.empty()) return;
-      save_checkpoint(checkpoint_dir_, *model.module, opt, CheckpointProgress{step, first_loss, wall(), since_checkpoint},
-                      config_json);
-      since_checkpoint.clear();
+      drop_stored();
+      CheckpointProgress progress{step, first_loss, wall(), {}};
+      for (const auto& entry : unstored) progress.recent_metrics.push_back(entry.second);
+      save_checkpoint(checkpoint_dir_, *model.module, opt, progress, config_json);
     };
 
     for (int64_t t = start; t < c.steps; ++t) {
@@ -214,6 +231,7 @@ void Trainer::run() {
         for (auto& group : opt.param_groups()) group.options().set_lr(group.options().get_lr() * ratio);
       }
 
+      drop_stored();  // keeps the list as short as the store's lag
       const data::Batch batch = source->batch(data::Split::train, t);
       const bool measure = update_norm_every_step || (t + 1) % c.eval_every == 0;
       const bool spectra = c.spectrum_every > 0 && (t + 1) % c.spectrum_every == 0;

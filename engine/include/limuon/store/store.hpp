@@ -19,6 +19,12 @@ struct StoreError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Another connection held the database past the busy timeout: nothing was written, and the same call
+// can be tried again later (the run queue does, with backoff).
+struct StoreBusy : StoreError {
+  using StoreError::StoreError;
+};
+
 struct RunRecord {
   int64_t id = 0;
   std::optional<int64_t> sweep_id;
@@ -66,6 +72,9 @@ class Store {
   std::vector<std::string> metric_names(int64_t run_id) const;
   std::vector<SeriesPoint> series(int64_t run_id, const std::string& metric) const;
   std::vector<train::Spectrum> spectra(int64_t run_id) const;
+
+  // How long a call waits for another connection's write lock before it throws StoreBusy (default 3 s).
+  void set_busy_timeout(int milliseconds);
 
   std::string integrity_check() const;  // "ok" when sound
   int schema_version() const;

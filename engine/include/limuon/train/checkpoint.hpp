@@ -1,12 +1,15 @@
 // A run's checkpoint: model, optimizer and the run's progress, written so that a kill at any moment
 // (also twice in a row) leaves a complete checkpoint: a new one is written into dir/next, its `step`
-// file last, then swapped in as dir/current; loading takes the newest complete one.
+// file last, then swapped in as dir/current; loading takes the newest complete one. Every file is
+// fsynced before the `step` file is written, the `step` file and the folder before the swap, and the
+// parent folder after each rename, so a power cut also leaves a complete checkpoint.
 #pragma once
 
 #include <torch/nn/module.h>
 #include <torch/optim/optimizer.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,8 +22,8 @@ struct CheckpointProgress {
   int64_t step = 0;
   double first_loss = 0;  // the divergence test's reference, so a resumed run judges as the original would
   double wall_s = 0;      // wall time so far, so the resumed run's clock continues
-  // Metric points since the previous checkpoint: re-emitted on resume, so none is lost when the process
-  // dies after the checkpoint but before the points reached the database (stores replace duplicates).
+  // Metric points the database had not confirmed when the checkpoint was written: re-emitted on resume,
+  // so none is lost when the process dies before they reach the database (stores replace duplicates).
   std::vector<MetricPoint> recent_metrics;
 };
 
@@ -32,4 +35,18 @@ void save_checkpoint(const std::string& dir, const torch::nn::Module& model, con
 std::optional<CheckpointProgress> load_checkpoint(const std::string& dir, torch::nn::Module& model,
                                                   torch::optim::Optimizer& optimizer, const std::string& config_json);
 
+namespace detail {
+
+// The durability calls save_checkpoint makes, in one replaceable place so that tests can record their
+// order or make one fail. Each throws on failure (the defaults: std::system_error with errno);
+// save_checkpoint adds the path and what it was doing to the message.
+struct CheckpointFileOps {
+  std::function<void(const std::string& file)> sync_file;      // fsync a written file's data
+  std::function<void(const std::string& folder)> sync_folder;  // fsync a folder: its renames and new entries
+  std::function<void(const std::string& from, const std::string& to)> rename;
+};
+CheckpointFileOps& checkpoint_file_ops();  // the process-wide set
+CheckpointFileOps default_checkpoint_file_ops();
+
+}  // namespace detail
 }  // namespace limuon::train

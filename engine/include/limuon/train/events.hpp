@@ -33,6 +33,7 @@ struct Spectrum {
 struct TrainerEvents {
   std::vector<MetricPoint> metrics;
   std::vector<Spectrum> spectra;
+  int64_t metrics_through = 0;  // drain(): metric points pushed so far, these included (see Trainer::confirm_stored)
   bool empty() const { return metrics.empty() && spectra.empty(); }
 };
 
@@ -44,7 +45,7 @@ struct DisplayCapacity {
 class EventQueue {
  public:
   explicit EventQueue(DisplayCapacity capacity = {}) : capacity_(capacity) {}
-  void push(MetricPoint point);
+  int64_t push(MetricPoint point);  // the point's number: 1, 2, 3, ...
   void push(Spectrum spectrum);
   TrainerEvents drain();          // record stream: every event since the last drain
   TrainerEvents drain_display();  // display stream: the newest events since the last drain, at most capacity
@@ -57,6 +58,7 @@ class EventQueue {
   std::deque<MetricPoint> display_metrics_;
   std::deque<Spectrum> display_spectra_;
   int64_t display_dropped_ = 0;
+  int64_t metrics_pushed_ = 0;
 };
 
 }  // namespace limuon::train

@@ -2,7 +2,8 @@
 // status is read from atomics and metrics arrive through an EventQueue the caller drains.
 //
 //   Trainer t(config, "runs/ckpt/17");  t.start();
-//   the store's writer: t.drain() (every event);  each frame: t.drain_display();  t.state();  t.step();
+//   the store's writer: e = t.drain() (every event), store e, t.confirm_stored(e.metrics_through);
+//   each frame: t.drain_display();  t.state();  t.step();
 //   t.pause(); t.resume(); t.set_lr(0.01); t.request_stop();
 #pragma once
 
@@ -49,6 +50,11 @@ class Trainer {
   std::string error() const;
   const RunConfig& config() const { return config_; }
   TrainerEvents drain() { return events_.drain(); }  // every event, for the store
+  // The store has every metric point up to drain()'s `metrics_through`: checkpoints stop carrying them.
+  // Until then each checkpoint keeps every unconfirmed point (a resumed run replays them), so none is
+  // lost however many checkpoints pass before the store gets them. A consumer that never confirms
+  // gets all of a run's points in every checkpoint.
+  void confirm_stored(int64_t metrics_through);
   TrainerEvents drain_display() { return events_.drain_display(); }  // bounded, for a window
   int64_t display_dropped() const { return events_.display_dropped(); }
 
@@ -65,6 +71,7 @@ class Trainer {
   std::atomic<bool> stop_requested_{false}, pause_requested_{false};
   std::atomic<double> requested_lr_{-1.0};
   std::atomic<int64_t> step_{0}, grad_evals_{0}, samples_{0}, diverged_step_{-1}, resumed_from_{-1};
+  std::atomic<int64_t> stored_through_{0};  // metric points the store confirmed, counted as EventQueue numbers them
   std::atomic<double> last_loss_{0.0};
   mutable std::mutex mutex_;  // guards error_ and the pause wait
   std::condition_variable wake_;
