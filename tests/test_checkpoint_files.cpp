@@ -2,6 +2,7 @@
 // syncs that make a save survive a power cut come in the right order, and a failing one is an error that
 // names the file and leaves the previous checkpoint in place.
 #include "limuon/train/checkpoint.hpp"
+#include "limuon/train/run_config.hpp"
 #include "support/scratch_dir.hpp"
 
 #include <algorithm>
@@ -49,6 +50,22 @@ TEST_F(CheckpointFiles, ProgressRoundTrips) {
   ASSERT_EQ(p->recent_metrics.size(), 1u);
   EXPECT_EQ(p->recent_metrics[0].name, "train_loss");
   EXPECT_THROW(limuon::train::load_checkpoint(dir.string(), *f.model, f.opt, "{\"other\": 1}"), std::runtime_error);
+}
+
+// A run checkpointed by an older build, before a setting existed, resumes; other settings do not.
+TEST_F(CheckpointFiles, ASettingAddedSinceTheSaveReadsAsItsDefault) {
+  Fixture f;
+  limuon::train::save_checkpoint(dir.string(), *f.model, f.opt, CheckpointProgress{4, 2.5, 1.0, {}},
+                                 R"({"optimizer":"muon","lr":0.01})");
+  Fixture g;
+  limuon::train::RunConfig now;
+  now.optimizer = "muon";
+  now.lr = 0.01;
+  const auto loaded = limuon::train::load_checkpoint(dir.string(), *g.model, g.opt, now.to_json());
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->step, 4);
+  now.lr = 0.02;
+  EXPECT_THROW(limuon::train::load_checkpoint(dir.string(), *g.model, g.opt, now.to_json()), std::runtime_error);
 }
 
 TEST_F(CheckpointFiles, KillBetweenTheRenamesLeavesOnlyOldAndTheNextSaveKeepsIt) {

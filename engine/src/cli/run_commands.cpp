@@ -68,6 +68,8 @@ class Progress {
     line << "run " << p.run_id << " [" << t.config().name << "] " << train::to_string(t.state()) << " step " << step
          << "/" << total << " loss " << std::fixed << std::setprecision(4) << t.last_loss() << " grads "
          << t.grad_evals();
+    const int64_t val_step = t.last_val_step();
+    if (val_step > 0) line << " val " << t.last_val_loss() << " (step " << val_step << ")";
     if (p.ended) {
       if (t.resumed_from() >= 0) line << " (resumed from step " << t.resumed_from() << ")";
       if (t.state() == train::RunState::diverged) line << " (diverged at step " << t.diverged_step() << ")";
@@ -79,8 +81,9 @@ class Progress {
       const int width = 24, filled = total > 0 ? static_cast<int>(width * step / total) : 0;
       out_ << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << line.str() << "   "
            << std::flush;
-    } else if (total > 0 && step * 10 / total > last_tenth_[p.run_id]) {
-      last_tenth_[p.run_id] = step * 10 / total;
+    } else if ((total > 0 && step * 10 / total > last_tenth_[p.run_id]) || val_step > last_val_step_[p.run_id]) {
+      last_tenth_[p.run_id] = total > 0 ? step * 10 / total : 0;  // a line every tenth and at each validation
+      last_val_step_[p.run_id] = val_step;
       out_ << line.str() << "\n" << std::flush;
     }
   }
@@ -89,7 +92,7 @@ class Progress {
   void finish(const std::string& line) { out_ << (tty_ ? "\r" : "") << line << "\n" << std::flush; }
   std::ostream& out_;
   bool tty_;
-  std::map<int64_t, int64_t> last_tenth_;
+  std::map<int64_t, int64_t> last_tenth_, last_val_step_;
 };
 
 std::string default_db() { return "runs.db"; }
@@ -222,80 +225,6 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::
   out << "sweep '" << spec.name << "' (" << plan.sweep_id << "): " << plan.to_run.size() << " to run, " << plan.kept
       << " already done -> " << db_path << "\n";
   return exit_code(run_recorded(db, plan.to_run, jobs > 0 ? jobs : spec.jobs, out, err, *log));
-}
-
-int runs_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  std::string db_path = default_db(), action = "list", csv, json;
-  int64_t id = 0;
-  for (ArgCursor a(args); a.next();) {
-    const std::string& f = a.flag();
-    if (f == "--db") db_path = a.value();
-    else if (f == "--csv") csv = a.value();
-    else if (f == "--json") json = a.value();
-    else if (f == "list" || f == "show" || f == "export") {
-      action = f;
-      if (f != "list") id = parse_int(f, a.value(), 1, 2'000'000'000);
-    } else throw UsageError("unexpected argument '" + f + "' for 'runs'");
-  }
-  store::Store db(db_path, store::Store::Mode::read_only);
-  if (action == "list") {
-    out << std::left << std::setw(6) << "id" << std::setw(10) << "status" << std::setw(8) << "steps" << "name\n";
-    for (const auto& r : db.runs())
-      out << std::setw(6) << r.id << std::setw(10) << r.status << std::setw(8) << r.steps_done << r.name << "\n";
-    return 0;
-  }
-  const auto run = db.run(id);
-  if (!run) {
-    err << "limuon-lab: no run " << id << " in " << db_path << "\n";
-    return 1;
-  }
-  if (action == "show") {
-    out << "run " << run->id << ": " << run->name << "\nstatus " << run->status << ", steps " << run->steps_done
-        << (run->diverged_step ? ", diverged at " + std::to_string(*run->diverged_step) : "") << "\nstarted "
-        << run->started_at << ", finished " << run->finished_at << "\nconfig " << run->config_json << "\nversions "
-        << run->versions_json << (run->error.empty() ? "" : "\nerror " + run->error) << "\n";
-    for (const auto& name : db.metric_names(id)) {
-      const auto s = db.series(id, name);
-      if (!s.empty())
-        out << "  " << name << ": " << s.size() << " points, last " << s.back().value << " at step "
-            << s.back().step << "\n";
-    }
-    return 0;
-  }
-  if (csv.empty() && json.empty()) throw UsageError("'runs export ID' needs --csv FILE and/or --json FILE");
-  if (!csv.empty()) {
-    std::ofstream f(csv);
-    f << "metric,step,value,wall_s\n";
-    f.precision(17);
-    for (const auto& name : db.metric_names(id))
-      for (const auto& p : db.series(id, name)) f << name << "," << p.step << "," << p.value << "," << p.wall_s << "\n";
-    if (!f) throw std::runtime_error("cannot write " + csv);
-    out << "wrote " << csv << "\n";
-  }
-  if (!json.empty()) {
-    std::ofstream f(json);
-    f.precision(17);
-    f << "{\"run\": " << run->id << ", \"config\": " << run->config_json << ", \"status\": \"" << run->status
-      << "\", \"metrics\": {";
-    bool first = true;
-    for (const auto& name : db.metric_names(id)) {
-      f << (first ? "" : ", ") << "\"" << name << "\": [";
-      first = false;
-      bool first_point = true;
-      for (const auto& p : db.series(id, name)) {
-        f << (first_point ? "" : ", ") << "[" << p.step << ", ";
-        if (std::isfinite(p.value)) f << p.value;
-        else f << "null";  // JSON has no NaN or Inf
-        f << "]";
-        first_point = false;
-      }
-      f << "]";
-    }
-    f << "}}\n";
-    if (!f) throw std::runtime_error("cannot write " + json);
-    out << "wrote " << json << "\n";
-  }
-  return 0;
 }
 
 }  // namespace limuon::cli::detail

@@ -15,6 +15,63 @@ namespace limuon::sweep {
 
 using train::ConfigError;
 
+namespace {
+
+// One grid key: a non-empty list of distinct valid values, in their canonical form.
+std::pair<std::string, std::vector<std::string>> load_grid_key(const std::string& key, const toml::node& node,
+                                                               const std::string& path, const train::RunConfig& base,
+                                                               const std::string& section) {
+  const std::string where = train::detail::where(path, node);
+  const auto* values = node.as_array();
+  if (values == nullptr || values->empty())
+    throw ConfigError(where + ": " + section + " key '" + key + "' needs a non-empty list, e.g. " + key + " = [1, 2]");
+  std::vector<std::string> texts;
+  for (const auto& v : *values) {
+    train::RunConfig probe = base;
+    probe.set(key, train::detail::toml_scalar_text(v, path, key), where);  // unknown keys, bad values: with the line
+    const std::string canonical = train::find_setting(key)->value(probe);  // "ns" and "newton_schulz" are one
+    if (std::find(texts.begin(), texts.end(), canonical) != texts.end())
+      throw ConfigError(where + ": " + section + " key '" + key + "' has " + canonical + " listed twice");
+    texts.push_back(canonical);
+  }
+  return {key, std::move(texts)};
+}
+
+// [grid.limuon] and the like: keys that only that optimizer's runs combine.
+SweepSpec::Grid load_optimizer_grid(const std::string& optimizer, const toml::table& table, const std::string& path,
+                                    const SweepSpec& spec) {
+  SweepSpec::Grid grid;
+  train::RunConfig base = spec.base;
+  base.optimizer = optimizer;
+  for (const auto& [key, node] : table) {
+    const std::string k(key.str()), where = train::detail::where(path, node);
+    const train::Setting* setting = train::find_setting(k);
+    if (setting != nullptr && (setting->used_by & train::optimizer_bit(optimizer)) == 0)
+      throw ConfigError(where + ": [grid." + optimizer + "] " + k + " is not read by " + optimizer + " (read by " +
+                        train::optimizer_names(setting->used_by) + ")");
+    for (const auto& common : spec.grid)
+      if (common.first == k) throw ConfigError(where + ": '" + k + "' is in [grid] and in [grid." + optimizer + "]");
+    grid.push_back(load_grid_key(k, node, path, base, "grid." + optimizer));
+  }
+  return grid;
+}
+
+// Every combination of `grid`'s values on top of each config.
+std::vector<train::RunConfig> cross(std::vector<train::RunConfig> configs, const SweepSpec::Grid& grid) {
+  for (const auto& [key, values] : grid) {
+    std::vector<train::RunConfig> next;
+    for (const auto& c : configs)
+      for (const auto& v : values) {
+        next.push_back(c);
+        next.back().set(key, v, "grid");
+      }
+    configs = std::move(next);
+  }
+  return configs;
+}
+
+}  // namespace
+
 SweepSpec load_sweep(const std::string& path) {
   const toml::table file = train::detail::parse_toml_file(path);
   SweepSpec spec;
@@ -41,23 +98,23 @@ SweepSpec load_sweep(const std::string& path) {
       const std::string k(key.str());
       spec.base.set(k, train::detail::toml_scalar_text(node, path, k), train::detail::where(path, node));
     }
-  if (const auto* grid = file["grid"].as_table())
+  if (const auto* grid = file["grid"].as_table()) {
+    for (const auto& [key, node] : *grid)
+      if (!node.is_table()) spec.grid.push_back(load_grid_key(std::string(key.str()), node, path, spec.base, "grid"));
+    std::vector<std::string> optimizers{spec.base.optimizer};  // the ones this sweep's runs use
+    for (const auto& [key, values] : spec.grid)
+      if (key == "optimizer") optimizers = values;
     for (const auto& [key, node] : *grid) {
+      if (!node.is_table()) continue;
       const std::string k(key.str()), where = train::detail::where(path, node);
-      const auto* values = node.as_array();
-      if (values == nullptr || values->empty())
-        throw ConfigError(where + ": grid key '" + k + "' needs a non-empty list, e.g. " + k + " = [1, 2]");
-      std::vector<std::string> texts;
-      for (const auto& v : *values) {
-        train::RunConfig probe = spec.base;
-        probe.set(k, train::detail::toml_scalar_text(v, path, k), where);  // unknown keys, bad values: with the line
-        const std::string canonical = train::find_setting(k)->value(probe);  // "ns" and "newton_schulz" are one
-        if (std::find(texts.begin(), texts.end(), canonical) != texts.end())
-          throw ConfigError(where + ": grid key '" + k + "' has " + canonical + " listed twice");
-        texts.push_back(canonical);
-      }
-      spec.grid.emplace_back(k, std::move(texts));
+      if (train::optimizer_bit(k) == 0)
+        throw ConfigError(where + ": [grid." + k + "] is not an optimizer (limuon, muon or adamw)");
+      if (std::find(optimizers.begin(), optimizers.end(), k) == optimizers.end())
+        throw ConfigError(where + ": [grid." + k + "] but no run of this sweep uses " + k +
+                          " (add it to the grid's optimizer list)");
+      spec.optimizer_grids.emplace_back(k, load_optimizer_grid(k, *node.as_table(), path, spec));
     }
+  }
   std::ifstream in(path);
   std::ostringstream text;
   text << in.rdbuf();
@@ -66,15 +123,12 @@ SweepSpec load_sweep(const std::string& path) {
 }
 
 std::vector<train::RunConfig> expand_grid(const SweepSpec& spec) {
-  std::vector<train::RunConfig> combinations{spec.base};
-  for (const auto& [key, values] : spec.grid) {
-    std::vector<train::RunConfig> next;
-    for (const auto& c : combinations)
-      for (const auto& v : values) {
-        next.push_back(c);
-        next.back().set(key, v, "grid");
-      }
-    combinations = std::move(next);
+  std::vector<train::RunConfig> combinations;
+  for (const auto& common : cross({spec.base}, spec.grid)) {
+    std::vector<train::RunConfig> own{common};
+    for (const auto& [optimizer, grid] : spec.optimizer_grids)
+      if (optimizer == common.optimizer) own = cross(std::move(own), grid);
+    combinations.insert(combinations.end(), own.begin(), own.end());
   }
   // A setting the run's optimizer does not read goes back to its default, so `optimizer = [muon, adamw]`
   // times `beta = [0.1, 0.5]` gives two LiMuon-free runs, not four with two silently identical pairs.
@@ -83,11 +137,16 @@ std::vector<train::RunConfig> expand_grid(const SweepSpec& spec) {
   for (const auto& combination : combinations) {
     train::RunConfig c = train::without_ignored_settings(combination);
     std::string name;
-    for (const auto& grid_key : spec.grid) {
-      const train::Setting& setting = *train::find_setting(grid_key.first);
-      if (setting.used_by & train::optimizer_bit(c.optimizer))
-        name += (name.empty() ? "" : " ") + grid_key.first + "=" + setting.value(c);
-    }
+    auto name_after = [&](const SweepSpec::Grid& grid) {
+      for (const auto& grid_key : grid) {
+        const train::Setting& setting = *train::find_setting(grid_key.first);
+        if (setting.used_by & train::optimizer_bit(c.optimizer))
+          name += (name.empty() ? "" : " ") + grid_key.first + "=" + setting.value(c);
+      }
+    };
+    name_after(spec.grid);
+    for (const auto& [optimizer, grid] : spec.optimizer_grids)
+      if (optimizer == c.optimizer) name_after(grid);
     c.name = name.empty() ? spec.name : name;
     if (!seen.insert(c.name).second) continue;
     try {

@@ -15,6 +15,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "limuon/train/run_config.hpp"
+
 namespace limuon::train {
 namespace fs = std::filesystem;
 
@@ -138,6 +140,18 @@ void save_checkpoint(const std::string& dir, const torch::nn::Module& model, con
   fs::remove_all(old);
 }
 
+namespace {
+// Equal settings, whichever build wrote them: a setting added since then reads back as its default.
+bool same_settings(const std::string& stored, const std::string& current) {
+  if (stored == current) return true;
+  try {
+    return RunConfig::from_json(stored).to_json() == RunConfig::from_json(current).to_json();
+  } catch (const ConfigError&) {
+    return false;
+  }
+}
+}  // namespace
+
 std::optional<CheckpointProgress> load_checkpoint(const std::string& dir, torch::nn::Module& model,
                                                   torch::optim::Optimizer& optimizer, const std::string& config_json) {
   const fs::path root(dir);
@@ -158,7 +172,7 @@ std::optional<CheckpointProgress> load_checkpoint(const std::string& dir, torch:
     }
   }
   if (chosen.empty()) return std::nullopt;
-  if (read_text(chosen / "config.json") != config_json)
+  if (!same_settings(read_text(chosen / "config.json"), config_json))
     throw std::runtime_error("checkpoint in " + chosen.string() + " belongs to another run configuration");
   try {
     torch::serialize::InputArchive archive;

@@ -305,7 +305,10 @@ void Trainer::run() {
         }
       }
       if (s % c.eval_every == 0 || s == c.steps) {
-        emit(s, "val_loss", validation_loss());
+        const double val = validation_loss();
+        emit(s, "val_loss", val);
+        last_val_loss_ = val;
+        last_val_step_ = s;
         emit(s, "state_bytes", static_cast<double>(state_bytes(opt)));
         emit(s, "rss_bytes", static_cast<double>(detail::resident_bytes()));
       }

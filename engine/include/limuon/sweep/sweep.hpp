@@ -8,8 +8,13 @@
 //   model = "gpt:classroom"
 //   steps = 200
 //   [grid]                  # each key: a list of values; the sweep runs every combination
-//   optimizer = ["limuon", "muon"]
+//   optimizer = ["limuon", "muon", "adamw"]
+//   seed = [0, 1]
+//   [grid.limuon]           # more keys for the runs of one optimizer only: each optimizer gets its
+//   lr = [0.01, 0.02]       # own learning-rate grid instead of a cross product with the others'
 //   rank = [0, 8]
+//   [grid.adamw]
+//   adamw_lr = [0.001, 0.003]
 //
 // Restarting a sweep after a kill resumes it: finished runs are kept, an interrupted run continues
 // from its last checkpoint, nothing is run twice.
@@ -29,7 +34,9 @@ struct SweepSpec {
   std::string name;
   int jobs = 1;
   train::RunConfig base;
-  std::vector<std::pair<std::string, std::vector<std::string>>> grid;  // in file order
+  using Grid = std::vector<std::pair<std::string, std::vector<std::string>>>;  // key, values; in file order
+  Grid grid;
+  std::vector<std::pair<std::string, Grid>> optimizer_grids;  // [grid.limuon] and the like, in file order
   std::string source_text;  // the file, stored with the sweep
 };
 

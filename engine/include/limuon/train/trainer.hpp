@@ -45,6 +45,8 @@ class Trainer {
   int64_t grad_evals() const { return grad_evals_.load(); }
   int64_t samples() const { return samples_.load(); }
   double last_loss() const { return last_loss_.load(); }
+  double last_val_loss() const { return last_val_loss_.load(); }  // valid once last_val_step() > 0
+  int64_t last_val_step() const { return last_val_step_.load(); }
   int64_t diverged_step() const { return diverged_step_.load(); }
   int64_t resumed_from() const { return resumed_from_.load(); }  // -1 when started fresh
   std::string error() const;
@@ -73,6 +75,8 @@ class Trainer {
   std::atomic<int64_t> step_{0}, grad_evals_{0}, samples_{0}, diverged_step_{-1}, resumed_from_{-1};
   std::atomic<int64_t> stored_through_{0};  // metric points the store confirmed, counted as EventQueue numbers them
   std::atomic<double> last_loss_{0.0};
+  std::atomic<double> last_val_loss_{0.0};
+  std::atomic<int64_t> last_val_step_{0};
   mutable std::mutex mutex_;  // guards error_ and the pause wait
   std::condition_variable wake_;
   std::string error_;
