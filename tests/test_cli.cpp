@@ -6,6 +6,7 @@
 #include "limuon/sweep/run_lock.hpp"
 #include "limuon/train/run_config.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/tiny_run.hpp"
 
 #include <poll.h>
 #include <signal.h>
@@ -269,16 +270,8 @@ namespace {
 using limuon::sweep::RunLock;
 
 limuon::train::RunConfig tiny_run(int64_t steps) {
-  limuon::train::RunConfig c;
-  c.model = "gpt:classroom";
-  c.optimizer = "muon";
-  c.steps = steps;
-  c.batch_size = 4;
-  c.eval_every = 2;
-  c.eval_batches = 1;
-  c.spectrum_every = 0;
+  auto c = limuon::testing::tiny_run("muon", steps, 2);
   c.checkpoint_every = 2;
-  c.threads = 1;
   c.name = "tiny";
   return c;
 }

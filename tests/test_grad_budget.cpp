@@ -1,6 +1,7 @@
 // A budget of gradient evaluations instead of steps: the fair comparison of LiMuon (two gradients a
 // step) with Muon and AdamW (one) is one setting.
 #include "limuon/train/trainer.hpp"
+#include "support/tiny_run.hpp"
 
 namespace {
 
@@ -10,15 +11,8 @@ using limuon::train::RunState;
 using limuon::train::Trainer;
 
 RunConfig budget_run(const std::string& optimizer, int64_t grad_evals) {
-  RunConfig c;
-  c.optimizer = optimizer;
+  auto c = limuon::testing::tiny_run(optimizer, RunConfig{}.steps, 5);  // the budget sets the length
   c.grad_evals = grad_evals;
-  c.batch_size = 4;
-  c.eval_every = 5;
-  c.eval_batches = 1;
-  c.spectrum_every = 0;
-  c.checkpoint_every = 0;
-  c.threads = 1;
   return c;
 }
 

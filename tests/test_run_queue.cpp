@@ -4,6 +4,7 @@
 #include "limuon/store/store.hpp"
 #include "limuon/sweep/run_queue.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/tiny_run.hpp"
 
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
@@ -20,16 +21,9 @@ using limuon::sweep::QueueOptions;
 using limuon::sweep::QueueProgress;
 
 limuon::train::RunConfig tiny_run(int64_t steps) {
-  limuon::train::RunConfig c;
-  c.model = "gpt:classroom";
-  c.optimizer = "muon";
-  c.steps = steps;
-  c.batch_size = 4;
-  c.eval_every = 5;
-  c.eval_batches = 1;
+  auto c = limuon::testing::tiny_run("muon", steps, 5);
   c.spectrum_every = 5;
   c.checkpoint_every = 2;
-  c.threads = 1;
   return c;
 }
 

@@ -1,6 +1,7 @@
 // Skipped steps (NaN/Inf gradient) and kept momenta (non-finite second pass) are metrics, so the window
 // can mark them and the store keeps them: a healthy run writes 0 at every evaluation step.
 #include "limuon/train/trainer.hpp"
+#include "support/tiny_run.hpp"
 
 #include <map>
 
@@ -11,18 +12,7 @@ using limuon::train::RunState;
 using limuon::train::Trainer;
 
 std::map<std::string, std::map<int64_t, double>> run(const std::string& optimizer) {
-  RunConfig c;
-  c.optimizer = optimizer;
-  if (optimizer == "adamw") c.adamw_lr = 3e-3;  // AdamW reads adamw_lr for every parameter
-  else c.lr = 0.02;
-  c.steps = 6;
-  c.batch_size = 4;
-  c.eval_every = 3;
-  c.eval_batches = 1;
-  c.spectrum_every = 0;
-  c.checkpoint_every = 0;
-  c.threads = 1;
-  Trainer t(c);
+  Trainer t(limuon::testing::tiny_run(optimizer, 6, 3));
   t.start();
   t.wait();
   EXPECT_EQ(t.state(), RunState::finished) << t.error();

@@ -3,6 +3,7 @@
 // resumed replays every one of them.
 #include "limuon/train/trainer.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/tiny_run.hpp"
 
 #include <functional>
 #include <set>
@@ -15,16 +16,8 @@ using limuon::train::RunState;
 using limuon::train::Trainer;
 
 RunConfig tiny_run(int64_t steps) {
-  RunConfig c;
-  c.model = "gpt:classroom";
-  c.optimizer = "muon";
-  c.steps = steps;
-  c.batch_size = 4;
-  c.eval_every = 5;
-  c.eval_batches = 1;
-  c.spectrum_every = 0;
+  auto c = limuon::testing::tiny_run("muon", steps, 5);
   c.checkpoint_every = 2;
-  c.threads = 1;
   return c;
 }
 
