@@ -82,6 +82,7 @@ TEST_F(Cli, TrainBenchWithoutPythonPyTorchSaysWhatToInstall) {
   EXPECT_NE(err.str().find("python3-torch"), std::string::npos) << err.str();
   EXPECT_NE(out.str().find("C++ engine"), std::string::npos);  // the engine's figure is still printed
   EXPECT_EQ(run({"bench", "train", "--model", "huge"}), 2);
+  EXPECT_NE(err.str().find("must be gpt:classroom or gpt:small"), std::string::npos) << err.str();
 }
 
 TEST_F(Cli, AGridListingAValueTwiceIsRejected) {

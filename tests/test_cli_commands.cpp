@@ -98,6 +98,10 @@ TEST_F(CliSettings, RunsListsComparesAndExportsKnownCurves) {
   EXPECT_NE(out.str().find("  train loss (last 10 steps)   7.2500         4.9000"), std::string::npos) << out.str();
   EXPECT_EQ(run({"runs", "compare", "1", "--db", file("runs.db")}), 2);
   EXPECT_EQ(run({"runs", "compare", "1", "9", "--db", file("runs.db")}), 1);
+  ASSERT_EQ(run({"runs", "export", "2", "--csv", file("run2.csv"), "--db", file("runs.db")}), 0) << err.str();
+  std::ostringstream csv;
+  csv << std::ifstream(file("run2.csv")).rdbuf();
+  EXPECT_NE(csv.str().find("\ntrain_loss,1,7.8,0.0625\n"), std::string::npos) << csv.str();  // not 7.7999999999999998
   ASSERT_EQ(run({"runs", "export", "1", "--json", file("run1.json"), "--db", file("runs.db")}), 0) << err.str();
   const auto j = nlohmann::json::parse(std::ifstream(file("run1.json")));
   ASSERT_EQ(j["spectra"].size(), 1u);

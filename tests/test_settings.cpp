@@ -112,12 +112,20 @@ TEST_F(SettingsFiles, AnAdamWRunStoredBeforeAdamwLrKeepsItsLearningRate) {
   ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(handle, "PRAGMA user_version=1", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(handle);
+  {
+    limuon::store::Store browsing(db, limuon::store::Store::Mode::read_only);  // `runs` reads it unmigrated
+    EXPECT_EQ(browsing.schema_version(), 1);
+    EXPECT_EQ(RunConfig::from_stored_json(browsing.run(1)->config_json).adamw_lr, 0.001);
+  }
   limuon::store::Store store(db);
   EXPECT_EQ(store.schema_version(), 2);
   const RunConfig adamw = RunConfig::from_json(store.run(1)->config_json);
   EXPECT_EQ(adamw.adamw_lr, 0.001);
   EXPECT_EQ(adamw.lr, RunConfig{}.lr);
   EXPECT_NO_THROW(adamw.validate());
+  EXPECT_EQ(RunConfig::from_stored_json(store.run(1)->config_json).adamw_lr, 0.001);  // not mapped twice
+  // A checkpoint written by the older build still holds the old meaning, and reads the same.
+  EXPECT_EQ(RunConfig::from_stored_json(R"({"optimizer":"adamw","lr":0.001,"adamw_lr":0.003})").adamw_lr, 0.001);
   const RunConfig limuon = RunConfig::from_json(store.run(2)->config_json);
   EXPECT_EQ(limuon.lr, 0.01);
   EXPECT_EQ(limuon.adamw_lr, 0.003);

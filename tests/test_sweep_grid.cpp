@@ -1,5 +1,6 @@
 // Sweep grids: a common grid crossed with per-optimizer grids ([grid.limuon] ...), so each optimizer
 // gets its own learning rates; mistakes name the file's line.
+#include "limuon/store/store.hpp"
 #include "limuon/sweep/sweep.hpp"
 #include "support/scratch_dir.hpp"
 
@@ -58,6 +59,25 @@ TEST_F(SweepGrid, MistakesInOptimizerGridsNameTheLine) {
   EXPECT_NE(m.find("'lr' is in [grid] and in [grid.muon]"), std::string::npos) << m;
   m = rejection("[grid]\noptimizer = [\"limuon\"]\n[grid.limuon]\nbeta = [0.5, 0.50]\n");
   EXPECT_NE(m.find("has 0.5 listed twice"), std::string::npos) << m;
+}
+
+// Older builds named runs after every grid key, with 17-digit numbers, and stored settings the optimizer
+// ignored: rerunning such a sweep must find its runs by their settings, not create and run them again.
+TEST_F(SweepGrid, ASweepStartedByAnOlderBuildIsFoundBySettingsAndNothingRunsTwice) {
+  const auto spec = limuon::sweep::load_sweep(write("[grid]\noptimizer = [\"muon\"]\nbeta = [0.1]\nseed = [0, 1]\n"));
+  limuon::store::Store db(file("runs.db"));
+  const int64_t sweep = db.create_sweep(spec.name, spec.source_text);
+  const int64_t done = db.create_run("optimizer=muon beta=0.10000000000000001 seed=0",
+                                     R"({"optimizer":"muon","beta":0.1,"seed":0,"steps":5})", sweep);
+  const int64_t killed = db.create_run("optimizer=muon beta=0.10000000000000001 seed=1",
+                                       R"({"optimizer":"muon","beta":0.1,"seed":1,"steps":5})", sweep);
+  db.finish_run(done, "finished", 5, std::nullopt, "");
+  const auto plan = limuon::sweep::plan_sweep(spec, db);
+  EXPECT_EQ(plan.kept, 1);
+  ASSERT_EQ(plan.to_run.size(), 1u);
+  EXPECT_EQ(plan.to_run[0].run_id, killed);
+  EXPECT_EQ(plan.to_run[0].config.seed, 1);
+  EXPECT_EQ(db.runs(sweep).size(), 2u);  // nothing created
 }
 
 TEST(ExperimentFiles, EverySweepInExperimentsLoadsAndExpands) {

@@ -178,7 +178,7 @@ int train_command(const std::vector<std::string>& args, std::ostream& out, std::
     auto log = make_logger(db_path);
     out << "run " << resume_id << ": " << stored->name << " (resuming) -> " << db_path << "\n";
     const auto outcome = run_recorded(db,
-                                      {{resume_id, train::RunConfig::from_json(stored->config_json),
+                                      {{resume_id, train::RunConfig::from_stored_json(stored->config_json),
                                         std::make_shared<sweep::RunLock>(std::move(*lock))}},
                                       1, out, err, *log);
     return exit_code(outcome);

@@ -97,10 +97,11 @@ void export_run(const store::Store& db, const store::RunRecord& run, const std::
                 std::ostream& out) {
   if (!csv.empty()) {
     std::ofstream f(csv);
-    f << "metric,step,value,wall_s\n";
-    f.precision(17);
+    f << "metric,step,value,wall_s\n";  // shortest text that reads back the same number: 0.005, not 0.0050000000000000001
     for (const auto& name : db.metric_names(run.id))
-      for (const auto& p : db.series(run.id, name)) f << name << "," << p.step << "," << p.value << "," << p.wall_s << "\n";
+      for (const auto& p : db.series(run.id, name))
+        f << name << "," << p.step << "," << train::format_number(p.value) << "," << train::format_number(p.wall_s)
+          << "\n";
     if (!f) throw std::runtime_error("cannot write " + csv);
     out << "wrote " << csv << "\n";
   }

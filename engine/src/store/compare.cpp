@@ -70,13 +70,16 @@ RunSummary summarize_run(const Store& store, const RunRecord& record) {
   s.record = record;
   train::RunConfig config;
   try {
-    config = train::RunConfig::from_json(record.config_json);
-  } catch (const train::ConfigError&) {
+    config = train::RunConfig::from_stored_json(record.config_json);
+  } catch (const train::ConfigError&) {  // shown as unknown, never as made-up defaults
+    s.model = s.data = s.optimizer = "?";
     s.settings = "(settings unreadable by this build)";
   }
-  s.model = config.model;
-  s.data = config.data.empty() ? (config.model.rfind("vit:", 0) == 0 ? "fashion-mnist" : "moby-dick") : config.data;
-  s.optimizer = config.optimizer;
+  if (s.optimizer.empty()) {
+    s.model = config.model;
+    s.data = config.data.empty() ? (config.model.rfind("vit:", 0) == 0 ? "fashion-mnist" : "moby-dick") : config.data;
+    s.optimizer = config.optimizer;
+  }
   if (s.settings.empty())
     for (const auto& setting : train::settings()) {
       const std::string name(setting.name);

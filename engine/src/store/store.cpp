@@ -55,11 +55,14 @@ const std::vector<const char*> kMigrations = {
       PRIMARY KEY(run_id, param, kind, step)) WITHOUT ROWID;
     )sql",
     // Schema 1 -> 2: AdamW runs read their learning rate from adamw_lr (lr is the matrices' rate of LiMuon and
-    // Muon), so a stored AdamW run keeps the rate it trained with; lr goes back to its default of then.
+    // Muon), so a stored AdamW run keeps the rate it trained with; lr goes back to its default of then. The
+    // grad_evals key marks a config as written in the new sense (RunConfig::from_stored_json reads both).
     R"sql(
     UPDATE runs SET config_json = json_set(config_json, '$.adamw_lr', json_extract(config_json, '$.lr'), '$.lr', 0.02)
       WHERE json_valid(config_json) AND json_extract(config_json, '$.optimizer') = 'adamw'
-        AND json_type(config_json, '$.lr') IN ('real', 'integer');
+        AND json_type(config_json, '$.lr') IN ('real', 'integer') AND json_type(config_json, '$.grad_evals') IS NULL;
+    UPDATE runs SET config_json = json_set(config_json, '$.grad_evals', 0)
+      WHERE json_valid(config_json) AND json_type(config_json, '$.grad_evals') IS NULL;
     )sql",
 };
 
@@ -105,7 +108,7 @@ struct Store::Impl {
       throw StoreError("database " + path + ": written by a newer LiMuon Lab (schema " + std::to_string(version) +
                        ", this build knows up to " + std::to_string(kSchemaVersion) + "); it was not changed");
     if (read_only) {
-      if (version < kSchemaVersion)
+      if (version < kOldestReadableSchema)
         throw StoreError("database " + path + ": schema " + std::to_string(version) +
                          " is older than this build's; open it once for writing (e.g. limuon-lab train --db) to migrate");
     } else {

@@ -163,21 +163,36 @@ SweepPlan plan_sweep(const SweepSpec& spec, store::Store& store) {
   const auto configs = expand_grid(spec);
   SweepPlan plan;
   const auto found = store.find_sweep(spec.name);
-  plan.sweep_id = found ? *found : store.create_sweep(spec.name, spec.source_text);
-  std::map<std::string, store::RunRecord> existing;
-  for (auto& r : store.runs(plan.sweep_id)) existing.emplace(r.name, std::move(r));
-  for (const auto& c : configs) {
-    const auto it = existing.find(c.name);
-    if (it == existing.end()) {
-      plan.to_run.push_back({store.create_run(c.name, c.to_json(), plan.sweep_id), c, nullptr});
-      continue;
+  // Every stored run is read before anything is written: a config this build cannot read stops the plan
+  // with nothing created. A run is found by its name or, when an older build named it differently, by
+  // its settings.
+  std::map<std::string, std::pair<store::RunRecord, train::RunConfig>> by_name, by_settings;
+  if (found)
+    for (auto& r : store.runs(*found)) {
+      train::RunConfig c = train::RunConfig::from_stored_json(r.config_json);
+      train::RunConfig unnamed = c;
+      unnamed.name.clear();
+      by_settings.emplace(unnamed.to_json(), std::pair{r, c});
+      by_name.emplace(r.name, std::pair{std::move(r), std::move(c)});
     }
-    const std::string& status = it->second.status;
-    if (status == "finished" || status == "diverged" || status == "failed") {
+  plan.sweep_id = found ? *found : store.create_sweep(spec.name, spec.source_text);
+  for (const auto& c : configs) {
+    auto it = by_name.find(c.name);
+    if (it == by_name.end()) {
+      train::RunConfig unnamed = c;
+      unnamed.name.clear();
+      it = by_settings.find(unnamed.to_json());
+      if (it == by_settings.end()) {
+        plan.to_run.push_back({store.create_run(c.name, c.to_json(), plan.sweep_id), c, nullptr});
+        continue;
+      }
+    }
+    const auto& [record, stored] = it->second;
+    if (record.status == "finished" || record.status == "diverged" || record.status == "failed") {
       ++plan.kept;
     } else {
       // queued, running (killed) or stopped: resume with the stored config, so the checkpoint matches
-      plan.to_run.push_back({it->second.id, train::RunConfig::from_json(it->second.config_json), nullptr});
+      plan.to_run.push_back({record.id, stored, nullptr});
     }
   }
   return plan;

@@ -142,12 +142,12 @@ void save_checkpoint(const std::string& dir, const torch::nn::Module& model, con
 
 namespace {
 // Equal settings, whichever build wrote them: a setting added since then reads back as its default.
-bool same_settings(const std::string& stored, const std::string& current) {
+bool same_settings(const std::string& stored, const std::string& current, const fs::path& where) {
   if (stored == current) return true;
   try {
-    return RunConfig::from_json(stored).to_json() == RunConfig::from_json(current).to_json();
-  } catch (const ConfigError&) {
-    return false;
+    return RunConfig::from_stored_json(stored).to_json() == RunConfig::from_stored_json(current).to_json();
+  } catch (const ConfigError& e) {
+    throw std::runtime_error("checkpoint in " + where.string() + " has settings this build cannot read: " + e.what());
   }
 }
 }  // namespace
@@ -172,7 +172,7 @@ std::optional<CheckpointProgress> load_checkpoint(const std::string& dir, torch:
     }
   }
   if (chosen.empty()) return std::nullopt;
-  if (!same_settings(read_text(chosen / "config.json"), config_json))
+  if (!same_settings(read_text(chosen / "config.json"), config_json, chosen))
     throw std::runtime_error("checkpoint in " + chosen.string() + " belongs to another run configuration");
   try {
     torch::serialize::InputArchive archive;

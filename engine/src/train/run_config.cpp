@@ -72,7 +72,8 @@ std::string RunConfig::to_json() const {
     std::visit([&](auto member) { j[std::string(setting.name)] = this->*member; }, setting.field);
   return j.dump();
 }
-RunConfig RunConfig::from_json(const std::string& json) {
+namespace {
+nlohmann::json parse_config_json(const std::string& json) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(json);
@@ -80,10 +81,25 @@ RunConfig RunConfig::from_json(const std::string& json) {
     throw ConfigError(std::string("run config JSON: ") + e.what());
   }
   if (!j.is_object()) throw ConfigError("run config JSON is not an object");
+  return j;
+}
+}  // namespace
+
+RunConfig RunConfig::from_json(const std::string& json) {
   RunConfig c;
+  const nlohmann::json j = parse_config_json(json);  // kept alive: items() only refers to it
   for (const auto& [key, value] : j.items())
     c.set(key, value.is_string() ? value.get<std::string>() : value.dump(), "JSON");
   return c;
+}
+
+RunConfig RunConfig::from_stored_json(const std::string& json) {
+  RunConfig c = from_json(json);
+  if (c.optimizer == "adamw" && !parse_config_json(json).contains("grad_evals")) {
+    c.adamw_lr = c.lr;
+    c.lr = RunConfig{}.lr;
+  }
+  return without_ignored_settings(c);
 }
 
 RunConfig load_run_config(const std::string& path, RunConfig base) {

@@ -47,6 +47,9 @@ struct SeriesPoint {
 class Store {
  public:
   static constexpr int kSchemaVersion = 2;
+  // Read-only opening needs no migration down to this schema: later ones changed only what configs mean,
+  // and RunConfig::from_stored_json reads both meanings.
+  static constexpr int kOldestReadableSchema = 1;
   enum class Mode { read_write, read_only };
 
   explicit Store(const std::string& path, Mode mode = Mode::read_write);

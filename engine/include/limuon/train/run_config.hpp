@@ -53,6 +53,10 @@ struct RunConfig {
 
   std::string to_json() const;
   static RunConfig from_json(const std::string& json);  // ConfigError on bad JSON or keys
+  // A config as a store or checkpoint holds it, also from an older build: before `grad_evals` existed,
+  // AdamW read `lr` for every parameter (now `adamw_lr`), and settings the optimizer ignores could be
+  // stored (they go back to their defaults, as they had no effect).
+  static RunConfig from_stored_json(const std::string& json);
   static const std::vector<std::string>& keys();
 };
 
