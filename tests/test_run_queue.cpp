@@ -69,6 +69,18 @@ class RunQueue : public limuon::testing::ScratchDirTest {
   std::vector<std::string> warnings;
 };
 
+TEST_F(RunQueue, ARunWhoseLockCannotBeCreatedFailsAloneWithTheReason) {
+  Store store(file("runs.db"));
+  const int64_t id = store.create_run("no lock", tiny_run(2).to_json(), std::nullopt);
+  auto o = options("runs");
+  o.checkpoint_root = "/proc/limuon-cannot-create-this";  // not even root can make a folder here
+  const auto outcome = limuon::sweep::run_queue(store, {{id, tiny_run(2), nullptr}}, o);
+  EXPECT_EQ(outcome.failed, 1);
+  const auto run = store.run(id);
+  EXPECT_EQ(run->status, "failed");
+  EXPECT_NE(run->error.find("/proc/limuon-cannot-create-this/run-"), std::string::npos) << run->error;
+}
+
 TEST_F(RunQueue, ABusyDatabaseDelaysTheWritesAndLosesNone) {
   const auto config = tiny_run(30);
   Store reference(file("reference.db"));  // the same run with nobody in the way

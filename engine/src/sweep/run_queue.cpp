@@ -60,7 +60,16 @@ QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const Q
           options.checkpoint_root.empty() ? "" : options.checkpoint_root + "/run-" + std::to_string(next.run_id);
       std::shared_ptr<RunLock> lock = next.lock;
       if (!dir.empty() && !lock) {
-        auto taken = RunLock::try_acquire(options.checkpoint_root, next.run_id);
+        std::optional<RunLock> taken;
+        try {
+          taken = RunLock::try_acquire(options.checkpoint_root, next.run_id);
+        } catch (const std::exception& e) {  // no lock file (an unwritable checkpoint folder): fail this run only
+          writer.add([id = next.run_id, error = std::string(e.what())](store::Store& s) {
+            s.finish_run(id, "failed", 0, std::nullopt, error);
+          });
+          ++outcome.failed;
+          continue;
+        }
         if (!taken) {
           warn("run " + std::to_string(next.run_id) + " is being run by another process (lock " +
                RunLock::path_for(options.checkpoint_root, next.run_id) +
