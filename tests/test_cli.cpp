@@ -5,6 +5,7 @@
 #include "limuon/store/store.hpp"
 #include "limuon/sweep/run_lock.hpp"
 #include "limuon/train/run_config.hpp"
+#include "support/cli_fixture.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/tiny_run.hpp"
 
@@ -24,19 +25,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class Cli : public limuon::testing::ScratchDirTest {
+class Cli : public limuon::testing::CliTest {
  protected:
-  Cli() : ScratchDirTest("cli") {}
-  int run(const std::vector<std::string>& args) {
-    out.str("");
-    err.str("");
-    return limuon::cli::run(args, out, err);
-  }
+  Cli() : CliTest("cli") {}
   std::string write(const std::string& name, const std::string& text) {
     std::ofstream(file(name)) << text;
     return file(name);
   }
-  std::ostringstream out, err;
 };
 
 TEST_F(Cli, TrainRecordsARunThatRunsListsShowsAndExports) {

@@ -3,6 +3,7 @@
 #include "limuon/cli.hpp"
 #include "limuon/store/store.hpp"
 #include "limuon/train/settings.hpp"
+#include "support/cli_fixture.hpp"
 #include "support/known_curves.hpp"
 #include "support/scratch_dir.hpp"
 
@@ -14,15 +15,9 @@
 
 namespace {
 
-class CliSettings : public limuon::testing::ScratchDirTest {
+class CliSettings : public limuon::testing::CliTest {
  protected:
-  CliSettings() : ScratchDirTest("cli-settings") {}
-  int run(const std::vector<std::string>& args) {
-    out.str("");
-    err.str("");
-    return limuon::cli::run(args, out, err);
-  }
-  std::ostringstream out, err;
+  CliSettings() : CliTest("cli-settings") {}
 };
 
 TEST_F(CliSettings, SettingsPrintsTheEnginesTable) {

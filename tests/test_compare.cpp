@@ -44,6 +44,18 @@ TEST_F(Compare, EachLimitIsTheFewestAnyRunReachedAndEachRunIsReadThere) {
   EXPECT_EQ(c.at_wall_s[1].step, 20);
 }
 
+TEST_F(Compare, LastPointsAreTheNewestOldestFirst) {
+  Store db(file("runs.db"));
+  limuon::testing::write_known_curves(db);
+  const auto last = db.last_points(2, "train_loss", 3);
+  ASSERT_EQ(last.size(), 3u);
+  EXPECT_EQ(last[0].step, 18);
+  EXPECT_EQ(last[2].step, 20);
+  EXPECT_NEAR(last[2].value, 8 - 0.2 * 20, 1e-12);
+  EXPECT_EQ(db.last_points(1, "val_loss", 50).size(), 2u);
+  EXPECT_TRUE(db.last_points(1, "no_such_metric", 5).empty());
+}
+
 TEST_F(Compare, ASummaryNamesTheRunsSettingsAndFinalLosses) {
   Store db(file("runs.db"));
   limuon::testing::write_known_curves(db);

@@ -43,6 +43,14 @@ class UnstoredPoints : public limuon::testing::ScratchDirTest {
     for (int64_t s : loss_steps(events.metrics)) stored.insert(s);
     t.confirm_stored(events.metrics_through);
   }
+  // A resumed run that is left to finish, then stored.
+  void finish_and_store(Trainer& t) {
+    t.start();
+    wait_for([&] { return t.done(); });
+    t.wait();
+    ASSERT_EQ(t.state(), RunState::finished) << t.error();
+    store_and_confirm(t);
+  }
   // Runs until `steps_past` more steps after `from` with nothing stored (several checkpoints pass),
   // then ends the process's part as a kill would leave it: the undrained events are gone.
   void run_unstored_then_die(Trainer& t, int64_t from, int64_t steps_past) {
@@ -69,11 +77,7 @@ TEST_F(UnstoredPoints, TwoCheckpointsBeforeTheStoreGetsThePointsLoseNone) {
     run_unstored_then_die(first, paused_at, 7);  // checkpoints at least at 2 later steps, none stored
   }
   Trainer second(config, dir);
-  second.start();
-  wait_for([&] { return second.done(); });
-  second.wait();
-  ASSERT_EQ(second.state(), RunState::finished) << second.error();
-  store_and_confirm(second);
+  finish_and_store(second);
   std::set<int64_t> all;
   for (int64_t s = 1; s <= 40; ++s) all.insert(s);
   EXPECT_EQ(stored, all) << "stored through step " << paused_at << " before the kill";
@@ -94,11 +98,7 @@ TEST_F(UnstoredPoints, ReplayedPointsStayUntilStoredAcrossASecondKill) {
     run_unstored_then_die(second, second.resumed_from(), 6);
   }
   Trainer third(config, dir);
-  third.start();
-  wait_for([&] { return third.done(); });
-  third.wait();
-  ASSERT_EQ(third.state(), RunState::finished) << third.error();
-  store_and_confirm(third);
+  finish_and_store(third);
   EXPECT_EQ(stored.size(), 40u);
   EXPECT_EQ(*stored.begin(), 1);
 }

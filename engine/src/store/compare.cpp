@@ -87,9 +87,9 @@ RunSummary summarize_run(const Store& store, const RunRecord& record) {
       const std::string v = setting.value(config);
       if (v != setting.default_value()) s.settings += (s.settings.empty() ? "" : " ") + name + "=" + v;
     }
-  const auto train = store.series(record.id, "train_loss");
+  const auto train = store.last_points(record.id, "train_loss", kTrainLossWindow);
   if (!train.empty()) s.final_train_loss = mean_train_loss(train, train.size() - 1);
-  const auto val = store.series(record.id, "val_loss");
+  const auto val = store.last_points(record.id, "val_loss", 1);
   if (!val.empty()) s.final_val_loss = val.back().value;
   return s;
 }

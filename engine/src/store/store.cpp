@@ -299,6 +299,18 @@ std::vector<SeriesPoint> Store::series(int64_t run_id, const std::string& metric
   return out;
 }
 
+std::vector<SeriesPoint> Store::last_points(int64_t run_id, const std::string& metric, int64_t count) const {
+  Statement s(impl_->db.get(),
+              "SELECT step, value, wall_s FROM metrics WHERE run_id = ? AND name_id = "
+              "(SELECT id FROM metric_names WHERE name = ?) ORDER BY step DESC LIMIT ?",
+              impl_->path);
+  s.bind(1, run_id).bind(2, metric).bind(3, count);
+  std::vector<SeriesPoint> out;
+  while (s.step()) out.push_back({s.int64(0), s.real(1), s.real(2)});
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
 std::vector<train::Spectrum> Store::spectra(int64_t run_id) const {
   Statement s(impl_->db.get(),
               "SELECT step, param, kind, ifnull(energy_fraction, -1), singular_values FROM spectra WHERE run_id = ? "

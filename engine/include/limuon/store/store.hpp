@@ -74,6 +74,8 @@ class Store {
   std::optional<RunRecord> run(int64_t run_id) const;
   std::vector<std::string> metric_names(int64_t run_id) const;
   std::vector<SeriesPoint> series(int64_t run_id, const std::string& metric) const;
+  // The last `count` points of a series, oldest first: what a list of runs needs, without reading it all.
+  std::vector<SeriesPoint> last_points(int64_t run_id, const std::string& metric, int64_t count) const;
   std::vector<train::Spectrum> spectra(int64_t run_id) const;
 
   // How long a call waits for another connection's write lock before it throws StoreBusy (default 3 s).
