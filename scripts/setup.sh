@@ -10,6 +10,8 @@ packages=(
   libsqlite3-dev libspdlog-dev libfmt-dev zlib1g-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libimgui-dev libglfw3-dev libgl-dev        # GUI (Dear ImGui 1.86 with GLFW + OpenGL3 backends)
+  libstb-dev                                 # PNG screenshots and the window icon
+  xvfb xauth libgl1-mesa-dri                 # the window's smoke test: a virtual display, OpenGL by llvmpipe
   dataset-fashion-mnist                      # Fashion-MNIST IDX files for the real-data tests
 )
 [ "${1:-}" = "--bench" ] && packages+=(python3-torch)   # the same LibTorch 1.13, from Python

@@ -1,5 +1,5 @@
 // Every invalid option is a std::invalid_argument that names the option and its value.
-#include "limuon/cli.hpp"
+#include "cli/cli.hpp"
 #include "limuon/limuon.hpp"
 
 #include <sstream>

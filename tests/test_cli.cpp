@@ -1,7 +1,7 @@
 // The headless command line end to end: train into a database, list and export runs, sweep files
 // with line-numbered errors, a sweep killed with SIGKILL at several moments that resumes without losing
 // or repeating a run, and the per-run lock between a resume and a sweep.
-#include "limuon/cli.hpp"
+#include "cli/cli.hpp"
 #include "limuon/store/store.hpp"
 #include "limuon/sweep/run_lock.hpp"
 #include "limuon/train/run_config.hpp"

@@ -1,6 +1,6 @@
 // The command line as a user meets it: `settings`, --key=value, refusals before anything is recorded,
 // the documented exit codes, validation losses on the console, and `runs` list, compare and export.
-#include "limuon/cli.hpp"
+#include "cli/cli.hpp"
 #include "limuon/store/store.hpp"
 #include "limuon/train/settings.hpp"
 #include "support/cli_fixture.hpp"

@@ -1,6 +1,6 @@
 // LiMuon's STORM recursion against a float64 reference written out by hand, for every mode.
-#include "limuon/limuon_optimizer.hpp"
-#include "limuon/rsvd.hpp"
+#include "limuon/optim/limuon_optimizer.hpp"
+#include "limuon/linalg/rsvd.hpp"
 #include "support/references.hpp"
 
 #include <c10/util/string_utils.h>

@@ -1,7 +1,7 @@
 // Muon against a float64 reference of torch.optim.Muon's update, and the AdamW groups against LibTorch's AdamW.
-#include "limuon/limuon_optimizer.hpp"
-#include "limuon/muon.hpp"
-#include "limuon/param_groups.hpp"
+#include "limuon/optim/limuon_optimizer.hpp"
+#include "limuon/optim/muon.hpp"
+#include "limuon/optim/param_groups.hpp"
 #include "support/references.hpp"
 
 namespace {

@@ -1,5 +1,5 @@
 // Polar-factor backends against float64 references built from matrices with a known SVD.
-#include "limuon/polar.hpp"
+#include "limuon/linalg/polar.hpp"
 #include "support/references.hpp"
 
 namespace {

@@ -1,7 +1,7 @@
 // Every purpose of a run (training batches, validation batches, model init, sketches) draws from its own
 // stream: batch k and sketch k must never be the same numbers, as they were when the data borrowed the
 // sketch streams of parameters 1 and 2.
-#include "limuon/random_streams.hpp"
+#include "limuon/util/random_streams.hpp"
 
 #include <set>
 

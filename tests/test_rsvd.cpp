@@ -1,5 +1,5 @@
 // Randomized SVD against the Halko-Martinsson-Tropp expectation bounds and the exact rank-r polar.
-#include "limuon/rsvd.hpp"
+#include "limuon/linalg/rsvd.hpp"
 #include "support/references.hpp"
 
 namespace {

@@ -1,5 +1,5 @@
 // The OpenBLAS kernel choice: forced only where OpenBLAS guessed a narrower instruction set than the CPU has.
-#include "limuon/runtime_env.hpp"
+#include "limuon/util/runtime_env.hpp"
 #include "support/runtime_probe.hpp"
 
 using limuon::better_openblas_core;

@@ -1,6 +1,6 @@
 // set_compute_threads governs both LibTorch's pool and OpenBLAS's, so one-thread figures are one thread.
 // The counts are read back from LibTorch and from the mapped OpenBLAS itself, not through the engine.
-#include "limuon/threads.hpp"
+#include "limuon/util/threads.hpp"
 #include "support/runtime_probe.hpp"
 
 TEST(ComputeThreads, SetsLibTorchAndOpenBlasTogether) {

@@ -240,6 +240,31 @@ TEST(Trainer, PauseHoldsTheStepAndResumeFinishes) {
   EXPECT_EQ(series(events, "lr").begin()->second, 0.02);
 }
 
+TEST(Trainer, StepOnceWhilePausedTakesExactlyOneStep) {
+  Trainer t(small_run("limuon", 20));
+  t.pause();  // before start: the run waits at step 0
+  t.start();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  auto wait_for = [&](auto ready) {
+    while (!ready() && !t.done() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  };
+  wait_for([&] { return t.state() == RunState::paused; });
+  ASSERT_EQ(t.state(), RunState::paused) << t.error();
+  EXPECT_EQ(t.step(), 0);
+  for (int64_t want = 1; want <= 2; ++want) {
+    t.step_once();
+    wait_for([&] { return t.step() == want && t.state() == RunState::paused; });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // no further step sneaks in
+    EXPECT_EQ(t.step(), want);
+    EXPECT_EQ(t.state(), RunState::paused);
+  }
+  t.resume();
+  run_to_end(t);
+  EXPECT_EQ(t.state(), RunState::finished) << t.error();
+  EXPECT_EQ(t.step(), 20);
+}
+
 TEST(Trainer, StopCheckpointsAndAResumedRunContinuesBitIdentically) {
   const std::string dir = temp_dir("resume");
   const auto config = small_run("limuon", 30);

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "limuon/cli.hpp"
+#include "cli/cli.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace limuon::testing {

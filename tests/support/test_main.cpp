@@ -2,7 +2,7 @@
 // kernels this CPU runs), so the tests exercise the numerics users get, at the speed they get.
 #include <gtest/gtest.h>
 
-#include "limuon/runtime_env.hpp"
+#include "limuon/util/runtime_env.hpp"
 
 int main(int argc, char** argv) {
   limuon::reexec_with_tuned_runtime(argv);

@@ -10,10 +10,10 @@
 #include <memory>
 #include <sstream>
 
-#include "limuon/limuon_optimizer.hpp"
-#include "limuon/muon.hpp"
-#include "limuon/state_bytes.hpp"
-#include "limuon/threads.hpp"
+#include "limuon/optim/limuon_optimizer.hpp"
+#include "limuon/optim/muon.hpp"
+#include "limuon/optim/state_bytes.hpp"
+#include "limuon/util/threads.hpp"
 
 namespace limuon::bench {
 namespace {

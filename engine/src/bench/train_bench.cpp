@@ -12,8 +12,8 @@
 #include <stdexcept>
 
 #include "limuon/models/gpt.hpp"
-#include "limuon/runtime_env.hpp"
-#include "limuon/threads.hpp"
+#include "limuon/util/runtime_env.hpp"
+#include "limuon/util/threads.hpp"
 
 namespace limuon::bench {
 

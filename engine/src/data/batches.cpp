@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include "limuon/data/idx.hpp"
-#include "limuon/random_streams.hpp"
+#include "limuon/util/random_streams.hpp"
 
 namespace limuon::data {
 namespace {

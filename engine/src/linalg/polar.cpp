@@ -1,4 +1,4 @@
-#include "limuon/polar.hpp"
+#include "limuon/linalg/polar.hpp"
 
 #include <ATen/ATen.h>
 

@@ -1,4 +1,4 @@
-#include "limuon/rsvd.hpp"
+#include "limuon/linalg/rsvd.hpp"
 
 #include <ATen/ATen.h>
 

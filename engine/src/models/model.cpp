@@ -10,8 +10,8 @@
 #include "limuon/models/gpt.hpp"
 #include "limuon/models/qwen2.hpp"
 #include "limuon/models/vit.hpp"
-#include "limuon/param_groups.hpp"
-#include "limuon/random_streams.hpp"
+#include "limuon/optim/param_groups.hpp"
+#include "limuon/util/random_streams.hpp"
 
 namespace limuon::models {
 

@@ -1,4 +1,4 @@
-#include "limuon/limuon_optimizer.hpp"
+#include "limuon/optim/limuon_optimizer.hpp"
 
 #include <ATen/ATen.h>
 #include <torch/serialize/archive.h>
@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "limuon/polar.hpp"
-#include "limuon/rsvd.hpp"
+#include "limuon/linalg/polar.hpp"
+#include "limuon/linalg/rsvd.hpp"
 #include "option_checks.hpp"
 #include "param_helpers.hpp"
 

@@ -1,4 +1,4 @@
-#include "limuon/muon.hpp"
+#include "limuon/optim/muon.hpp"
 
 #include <ATen/ATen.h>
 #include <torch/serialize/archive.h>
@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "limuon/polar.hpp"
+#include "limuon/linalg/polar.hpp"
 #include "option_checks.hpp"
 #include "param_helpers.hpp"
 

@@ -1,4 +1,4 @@
-#include "limuon/optim_types.hpp"
+#include "limuon/optim/optim_types.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "limuon/optim_types.hpp"
+#include "limuon/optim/optim_types.hpp"
 
 namespace limuon::detail {
 

@@ -1,4 +1,4 @@
-#include "limuon/param_groups.hpp"
+#include "limuon/optim/param_groups.hpp"
 
 #include <algorithm>
 

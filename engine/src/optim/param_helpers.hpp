@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "limuon/optim_types.hpp"
+#include "limuon/optim/optim_types.hpp"
 
 namespace limuon::detail {
 

@@ -1,4 +1,4 @@
-#include "limuon/state_bytes.hpp"
+#include "limuon/optim/state_bytes.hpp"
 
 #include <torch/optim/adagrad.h>
 #include <torch/optim/adam.h>
@@ -10,7 +10,7 @@
 #include <typeinfo>
 #include <vector>
 
-#include "limuon/persistent_state.hpp"
+#include "limuon/optim/persistent_state.hpp"
 
 namespace limuon {
 namespace {

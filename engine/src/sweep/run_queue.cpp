@@ -5,7 +5,7 @@
 #include <memory>
 #include <thread>
 
-#include "limuon/threads.hpp"
+#include "limuon/util/threads.hpp"
 #include "store_writer.hpp"
 
 namespace limuon::sweep {

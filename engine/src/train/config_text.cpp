@@ -6,7 +6,7 @@
 
 #include "limuon/train/run_config.hpp"
 
-namespace limuon::train::detail {
+namespace limuon::train {
 
 double parse_double(const std::string& where, const std::string& text) {
   size_t used = 0;
@@ -32,6 +32,10 @@ int64_t parse_int(const std::string& where, const std::string& text) {
   if (used == 0 || used != text.size()) throw ConfigError(where + " = '" + text + "' is not an integer");
   return value;
 }
+
+}  // namespace limuon::train
+
+namespace limuon::train::detail {
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;

@@ -4,14 +4,16 @@
 
 #include <toml++/toml.h>
 
+#include "limuon/train/parse_number.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace limuon::train::detail {
 
-double parse_double(const std::string& where, const std::string& text);
-int64_t parse_int(const std::string& where, const std::string& text);
+using train::parse_double;
+using train::parse_int;
 std::string join(const std::vector<std::string>& items);
 
 // Parses a TOML file; ConfigError "path:line:column: what" on syntax errors or a missing file.

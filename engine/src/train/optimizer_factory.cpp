@@ -2,8 +2,8 @@
 
 #include <torch/optim/adamw.h>
 
-#include "limuon/limuon_optimizer.hpp"
-#include "limuon/muon.hpp"
+#include "limuon/optim/limuon_optimizer.hpp"
+#include "limuon/optim/muon.hpp"
 
 namespace limuon::train {
 

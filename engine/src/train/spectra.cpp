@@ -7,9 +7,9 @@
 
 #include <fstream>
 
-#include "limuon/limuon_optimizer.hpp"
-#include "limuon/muon.hpp"
-#include "limuon/rsvd.hpp"
+#include "limuon/optim/limuon_optimizer.hpp"
+#include "limuon/optim/muon.hpp"
+#include "limuon/linalg/rsvd.hpp"
 
 namespace limuon::train::detail {
 namespace {

@@ -14,8 +14,8 @@
 
 #include "limuon/data/batches.hpp"
 #include "limuon/models/model.hpp"
-#include "limuon/state_bytes.hpp"
-#include "limuon/threads.hpp"
+#include "limuon/optim/state_bytes.hpp"
+#include "limuon/util/threads.hpp"
 #include "limuon/train/checkpoint.hpp"
 #include "limuon/train/optimizer_factory.hpp"
 #include "spectra.hpp"
@@ -66,6 +66,16 @@ void Trainer::resume() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     pause_requested_ = false;
+    single_steps_ = 0;
+  }
+  wake_.notify_all();
+}
+
+void Trainer::step_once() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!pause_requested_) return;  // a running trainer ignores it
+    ++single_steps_;
   }
   wake_.notify_all();
 }
@@ -106,7 +116,8 @@ bool Trainer::wait_while_paused() {
   if (pause_requested_ && !stop_requested_) {
     state_ = RunState::paused;
     std::unique_lock<std::mutex> lock(mutex_);
-    wake_.wait(lock, [this] { return !pause_requested_ || stop_requested_; });
+    wake_.wait(lock, [this] { return !pause_requested_ || stop_requested_ || single_steps_ > 0; });
+    if (pause_requested_ && single_steps_ > 0) --single_steps_;  // one step, then paused again
     state_ = RunState::running;
   }
   return !stop_requested_;

@@ -1,4 +1,4 @@
-#include "limuon/random_streams.hpp"
+#include "limuon/util/random_streams.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
 

@@ -1,4 +1,4 @@
-#include "limuon/runtime_env.hpp"
+#include "limuon/util/runtime_env.hpp"
 
 #include <malloc.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "limuon/threads.hpp"
+#include "limuon/util/threads.hpp"
 
 #include <ATen/Parallel.h>
 

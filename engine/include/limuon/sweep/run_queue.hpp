@@ -27,7 +27,7 @@ struct QueuedRun {
 
 struct QueueProgress {
   int64_t run_id;
-  const train::Trainer& trainer;  // status and counters; valid during the callback only
+  train::Trainer& trainer;  // status, counters and controls (pause, lr, ...); valid during the callback only
   bool ended;                     // the run just ended (its final state is queued for the store)
 };
 

@@ -6,8 +6,8 @@
 
 #include <memory>
 
-#include "limuon/param_groups.hpp"
-#include "limuon/step_stats.hpp"
+#include "limuon/optim/param_groups.hpp"
+#include "limuon/optim/step_stats.hpp"
 #include "limuon/train/run_config.hpp"
 
 namespace limuon::train {

@@ -4,7 +4,7 @@
 //   Trainer t(config, "runs/ckpt/17");  t.start();
 //   the store's writer: e = t.drain() (every event), store e, t.confirm_stored(e.metrics_through);
 //   each frame: t.drain_display();  t.state();  t.step();
-//   t.pause(); t.resume(); t.set_lr(0.01); t.request_stop();
+//   t.pause(); t.step_once(); t.resume(); t.set_lr(0.01); t.request_stop();
 #pragma once
 
 #include <atomic>
@@ -35,6 +35,7 @@ class Trainer {
   void start();
   void pause();
   void resume();
+  void step_once();        // while paused: take one more step, then stay paused
   void request_stop();     // checkpoint (when a directory is set) and end as `stopped`
   void set_lr(double lr);  // the matrix lr; the AdamW group keeps its ratio to it
   void wait();             // for the CLI and tests only: blocks until the run ends
@@ -71,6 +72,7 @@ class Trainer {
   std::thread thread_;
   std::atomic<RunState> state_{RunState::created};
   std::atomic<bool> stop_requested_{false}, pause_requested_{false};
+  std::atomic<int64_t> single_steps_{0};  // step_once() calls not yet taken
   std::atomic<double> requested_lr_{-1.0};
   std::atomic<int64_t> step_{0}, grad_evals_{0}, samples_{0}, diverged_step_{-1}, resumed_from_{-1};
   std::atomic<int64_t> stored_through_{0};  // metric points the store confirmed, counted as EventQueue numbers them

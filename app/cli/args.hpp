@@ -1,4 +1,4 @@
-// Command-line plumbing shared by the subcommands. Private to the engine.
+// Command-line plumbing shared by the subcommands. Private to the command line.
 #pragma once
 
 #include <optional>

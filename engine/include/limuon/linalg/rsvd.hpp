@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-#include "limuon/random_streams.hpp"
+#include "limuon/util/random_streams.hpp"
 
 namespace limuon {
 

@@ -4,7 +4,7 @@
 
 #include <ATen/core/Tensor.h>
 
-#include "limuon/optim_types.hpp"
+#include "limuon/optim/optim_types.hpp"
 
 namespace limuon {
 

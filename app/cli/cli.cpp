@@ -1,8 +1,9 @@
-#include "limuon/cli.hpp"
+#include "cli/cli.hpp"
 
 #include <exception>
 
 #include "args.hpp"
+#include "cli/default_job.hpp"
 #include "limuon/train/run_config.hpp"
 #include "commands.hpp"
 
@@ -10,7 +11,8 @@ namespace limuon::cli {
 
 std::string usage() {
   return "usage: limuon-lab [command]\n"
-         "  (no command)          the main job; until the GUI lands: the optimizer benchmark, quick settings\n"
+         "  (no command)          the window (see `limuon-lab gui --help`); without a display, the classroom\n"
+         "                        experiment headless, with a progress bar\n"
          "  train [--config FILE] [--db runs.db] [--KEY VALUE ...] | train --resume ID [--db runs.db]\n"
          "                        one training run recorded in the database; KEY is any run setting, e.g.\n"
          "                        --model gpt:classroom --optimizer limuon --rank 8 --beta 0.1 --steps 300\n"
@@ -28,7 +30,7 @@ std::string usage() {
          "  bench store [--rows N] [--db FILE]\n"
          "                        metric insert throughput and series read time of the SQLite store\n"
          "  settings [--markdown]  every run setting: type, default, valid values, which optimizers read it\n"
-         "  help                  this text\n"
+         "  help | --version      this text | the version\n"
          "exit codes: 0 finished (or stopped with Ctrl-C), 1 a run failed or another process is driving it,\n"
          "2 bad input (nothing ran or was recorded), 3 a run diverged\n";
 }
@@ -36,15 +38,15 @@ std::string usage() {
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   using detail::UsageError;
   try {
-    if (args.empty()) {
-      out << "limuon-lab: the GUI is not built yet; running the default experiment headless:"
-             " limuon-lab bench optim --quick\n";
-      return detail::bench_optim({"--quick"}, out, err);
-    }
+    if (args.empty()) return run_default_headless(default_app_db(), out, err);
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     const std::string& command = args[0];
     if (command == "help" || command == "--help" || command == "-h") {
       out << usage();
+      return 0;
+    }
+    if (command == "--version" || command == "version") {
+      out << "limuon-lab " << LIMUON_VERSION << "\n";
       return 0;
     }
     if (command == "settings") return detail::settings_command(rest, out, err);

@@ -26,9 +26,9 @@
 #include <tuple>
 #include <vector>
 
-#include "limuon/optim_types.hpp"
-#include "limuon/persistent_state.hpp"
-#include "limuon/step_stats.hpp"
+#include "limuon/optim/optim_types.hpp"
+#include "limuon/optim/persistent_state.hpp"
+#include "limuon/optim/step_stats.hpp"
 
 namespace limuon {
 

@@ -14,9 +14,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "limuon/optim_types.hpp"
-#include "limuon/persistent_state.hpp"
-#include "limuon/step_stats.hpp"
+#include "limuon/optim/optim_types.hpp"
+#include "limuon/optim/persistent_state.hpp"
+#include "limuon/optim/step_stats.hpp"
 
 namespace limuon {
 

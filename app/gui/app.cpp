@@ -1,0 +1,296 @@
+#include "cli/default_job.hpp"
+#include "gui/app.hpp"
+
+#include <GLFW/glfw3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <ctime>
+
+#include "gui/plot/colours.hpp"
+#include "limuon/train/settings.hpp"
+
+// [SECTION] construction and settings
+// [SECTION] data flow: live session, store reader, exports
+// [SECTION] the frame: layout of the panels
+// [SECTION] messages
+
+namespace limuon::gui {
+
+namespace {
+
+double now_s() { return ImGui::GetTime(); }
+
+}  // namespace
+
+App::App(AppSettings settings, std::string settings_path, std::string startup_message)
+    : settings_(std::move(settings)),
+      settings_path_(std::move(settings_path)),
+      session_([this] { wake(); }),
+      reader_([this] { wake(); }) {
+  if (settings_.db_path.empty()) settings_.db_path = cli::default_app_db();
+  db_field_ = settings_.db_path;
+  shared_x_.axis.scale = settings_.log_x ? plot::Scale::log10 : plot::Scale::linear;
+  built_unit_ = settings_.x_unit;
+  built_smoothing_ = settings_.smoothing;
+  validate_run_settings();
+  if (!startup_message.empty()) post_message(startup_message, true);
+  open_database(settings_.db_path);
+}
+
+App::~App() { save_settings(); }
+
+void App::wake() const { glfwPostEmptyEvent(); }  // thread-safe in GLFW: ends glfwWaitEvents*
+
+void App::set_window_size(int width, int height) {
+  settings_.window_width = width;
+  settings_.window_height = height;
+}
+
+void App::save_settings() {
+  std::string message;
+  if (!settings_path_.empty() && !save_app_settings(settings_, settings_path_, message)) post_message(message, true);
+}
+
+// [SECTION] data flow
+
+RunData* App::find_run(int64_t run_id) {
+  for (auto& r : runs_)
+    if (r->run_id == run_id) return r.get();
+  return nullptr;
+}
+
+RunData* App::live_run() { return live_run_id_ > 0 ? find_run(live_run_id_) : nullptr; }
+
+void App::start_run() {
+  validate_run_settings();
+  if (!config_error_.empty() || !field_error_.empty() || session_.status().active) return;
+  if (!session_.start(settings_.run, settings_.db_path)) return;
+  live_run_id_ = 0;
+  live_lr_ = settings_.run.lr;
+  save_settings();
+  post_message("starting " + train::settings_name(settings_.run));
+}
+
+void App::resume_stored_run(int64_t run_id) {
+  if (session_.status().active) return;
+  overlay_wanted_[run_id] = true;
+  if (find_run(run_id)) {
+    if (session_.resume_stored(run_id, settings_.db_path)) post_message("resuming run " + std::to_string(run_id));
+    return;
+  }
+  // Its stored points go on screen first, so the new ones continue the same curves.
+  resume_after_load_ = run_id;
+  reader_.request_run(settings_.db_path, run_id, settings_.x_unit, settings_.smoothing);
+}
+
+void App::take_new_data() {
+  session_.join_if_done();
+  const LiveStatus status = session_.status();
+  // The live run gets its RunData as soon as the store has given it an id.
+  if (status.run_id > 0 && status.run_id != live_run_id_) {
+    live_run_id_ = status.run_id;
+    if (!find_run(live_run_id_)) {
+      auto run = std::make_unique<RunData>();
+      run->run_id = live_run_id_;
+      run->name = status.name;
+      run->config = session_.config();
+      run->colour = static_cast<int>(live_run_id_);
+      runs_.push_back(std::move(run));
+    }
+    overlay_wanted_[live_run_id_] = true;
+    reader_.request_list(settings_.db_path);
+  }
+  if (RunData* live = live_run()) {
+    live->live = status.active;
+    live->status = train::to_string(status.state);
+    train::TrainerEvents events = session_.take_events();
+    for (const auto& p : events.metrics) live->add(p, settings_.x_unit, settings_.smoothing);
+    for (const auto& s : events.spectra) live->add(s);
+    if (!events.empty()) dirty_ = true;
+  }
+  if (live_was_active_ && !status.active) {  // the run ended: its final row in the table
+    reader_.request_list(settings_.db_path);
+    const std::string how = train::to_string(status.state);
+    post_message("run " + std::to_string(status.run_id) + " " + how + (status.error.empty() ? "" : ": " + status.error),
+                 status.state == train::RunState::failed || status.state == train::RunState::diverged);
+  }
+  live_was_active_ = status.active;
+  for (auto& m : session_.take_messages()) post_message(m, true);
+
+  for (auto& list : reader_.take_lists()) {
+    if (list.db_path != settings_.db_path) continue;  // an answer for a database no longer open
+    if (!list.error.empty()) post_message(list.error, true);
+    run_list_ = std::move(list);
+    dirty_ = true;
+  }
+  for (auto& loaded : reader_.take_runs()) {
+    if (!loaded.run) {
+      post_message(loaded.error, true);
+      continue;
+    }
+    if (loaded.run->run_id != 0 && (loaded.db_path != settings_.db_path || !overlay_wanted_[loaded.run->run_id]))
+      continue;  // unticked (or another database) while it loaded
+    if (loaded.run->run_id != 0 && find_run(loaded.run->run_id)) continue;  // it is live meanwhile
+    loaded.run->colour = loaded.run->run_id != 0 ? static_cast<int>(loaded.run->run_id) : 0;
+    // The loader built the series for the unit and smoothing of its request; they may have changed since.
+    loaded.run->rebuild(settings_.x_unit, settings_.smoothing);
+    const int64_t id = loaded.run->run_id;
+    runs_.push_back(std::move(loaded.run));
+    dirty_ = true;
+    if (id != 0 && id == resume_after_load_) {
+      resume_after_load_ = 0;
+      if (session_.resume_stored(id, settings_.db_path)) post_message("resuming run " + std::to_string(id));
+    }
+  }
+  for (auto& m : exporter_.take_messages()) post_message(m.text, m.error);
+}
+
+void App::set_overlay(int64_t run_id, bool shown) {
+  overlay_wanted_[run_id] = shown;
+  if (shown) {
+    if (!find_run(run_id)) reader_.request_run(settings_.db_path, run_id, settings_.x_unit, settings_.smoothing);
+    return;
+  }
+  if (run_id == live_run_id_) {  // the live run stays (it is still being fed); it is only hidden
+    if (RunData* r = find_run(run_id)) r->visible = false;
+    return;
+  }
+  runs_.erase(std::remove_if(runs_.begin(), runs_.end(), [&](const auto& r) { return r->run_id == run_id; }), runs_.end());
+}
+
+void App::rebuild_series() {
+  if (built_unit_ == settings_.x_unit && built_smoothing_ == settings_.smoothing) return;
+  for (auto& r : runs_) r->rebuild(settings_.x_unit, settings_.smoothing);
+  if (built_unit_ != settings_.x_unit) shared_x_.auto_fit = true;
+  built_unit_ = settings_.x_unit;
+  built_smoothing_ = settings_.smoothing;
+}
+
+void App::open_database(const std::string& path) {
+  if (path.empty()) return;
+  if (path != settings_.db_path) {
+    // Runs of the old database leave the plots; the live run keeps training into its own database.
+    runs_.erase(std::remove_if(runs_.begin(), runs_.end(),
+                               [&](const auto& r) { return r->run_id != live_run_id_ && r->run_id != 0; }),
+                runs_.end());
+    overlay_wanted_.clear();
+    if (session_.status().active) overlay_wanted_[live_run_id_] = true;
+  }
+  settings_.db_path = path;
+  db_field_ = path;
+  run_list_ = RunList{};
+  run_list_.db_path = path;
+  reader_.request_list(path);
+}
+
+std::string App::export_path(const std::string& stem, const char* extension) const {
+  std::string clean;
+  for (char c : stem) clean += (std::isalnum(static_cast<unsigned char>(c)) ? c : '-');
+  const std::time_t t = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&t));
+  return settings_.db_path + ".exports/" + clean + "-" + stamp + extension;
+}
+
+void App::export_plot_csv(const std::string& title, const std::vector<PlotSeries>& series) {
+  std::vector<std::string> lines{"series,x_" + std::string(to_string(settings_.x_unit)) + ",value,smoothed"};
+  for (const auto& ps : series) {
+    if (!ps.raw) continue;
+    for (size_t i = 0; i < ps.raw->size(); ++i) {
+      const double smooth = ps.smoothed && i < ps.smoothed->size() ? ps.smoothed->ys()[i] : ps.raw->ys()[i];
+      lines.push_back("\"" + ps.label + "\"," + train::format_number(ps.raw->xs()[i]) + "," +
+                      train::format_number(ps.raw->ys()[i]) + "," + train::format_number(smooth));
+    }
+  }
+  exporter_.write_text(export_path(title, ".csv"), std::move(lines));
+}
+
+std::vector<PixelRequest> App::take_pixel_requests() {
+  std::vector<PixelRequest> out;
+  std::swap(out, pixel_requests_);
+  return out;
+}
+
+// [SECTION] the frame
+
+bool App::frame() {
+  dirty_ = false;
+  take_new_data();
+  rebuild_series();
+  shared_x_.begin_frame();
+
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(viewport->WorkPos);
+  ImGui::SetNextWindowSize(viewport->WorkSize);
+  const ImGuiWindowFlags main_flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings;
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {8, 6});
+  ImGui::Begin("LiMuon Lab##main", nullptr, main_flags);
+  ImGui::PopStyleVar();
+  draw_top_bar();
+
+  const float status_height = ImGui::GetFrameHeightWithSpacing();
+  const float runs_height = std::clamp(ImGui::GetContentRegionAvail().y * 0.24f, 150.0f, 320.0f);
+  const float body_height = ImGui::GetContentRegionAvail().y - runs_height - status_height;
+  ImGui::BeginChild("##run_panel", {340, body_height}, true);
+  draw_run_panel();
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("##views", {0, body_height}, false);
+  if (ImGui::BeginTabBar("##view_tabs")) {
+    const auto tab = [&](const char* label, Tab which) {
+      const ImGuiTabItemFlags flags = tab_requested_ && requested_tab_ == which ? ImGuiTabItemFlags_SetSelected : 0;
+      const bool open = ImGui::BeginTabItem(label, nullptr, flags);
+      if (open) current_tab_ = which;
+      return open;
+    };
+    if (tab("Training curves", Tab::curves)) {
+      draw_curves();
+      ImGui::EndTabItem();
+    }
+    if (tab("Spectra", Tab::spectra)) {
+      draw_spectra();
+      ImGui::EndTabItem();
+    }
+    tab_requested_ = false;
+    ImGui::EndTabBar();
+  }
+  ImGui::EndChild();
+  ImGui::BeginChild("##runs", {0, runs_height}, true);
+  draw_runs_table();
+  ImGui::EndChild();
+  draw_status_bar();
+  ImGui::End();
+  return dirty_ || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId) || !exporter_.idle() || reader_.busy();
+}
+
+// [SECTION] messages
+
+void App::post_message(const std::string& message, bool error) {
+  if (message.empty()) return;
+  messages_.emplace_back(message, error);
+  while (messages_.size() > 50) messages_.pop_front();
+  message_time_ = now_s();
+  dirty_ = true;
+}
+
+void App::draw_status_bar() {
+  ImGui::Separator();
+  if (messages_.empty()) {
+    ImGui::TextDisabled("Database %s", settings_.db_path.c_str());
+    return;
+  }
+  const auto& [text, error] = messages_.back();
+  ImGui::PushStyleColor(ImGuiCol_Text, error ? ImVec4(1.0f, 0.45f, 0.4f, 1) : ImVec4(0.7f, 0.85f, 0.7f, 1));
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopStyleColor();
+  if (ImGui::IsItemHovered() && messages_.size() > 1) {
+    ImGui::BeginTooltip();
+    for (const auto& [t, e] : messages_) ImGui::TextColored(e ? ImVec4(1, 0.5f, 0.45f, 1) : ImVec4(0.8f, 0.8f, 0.8f, 1), "%s", t.c_str());
+    ImGui::EndTooltip();
+  }
+}
+
+}  // namespace limuon::gui

@@ -1,0 +1,126 @@
+// The window's state and its panels. One App lives on the GUI thread; it only renders and drains
+// queues: training runs on the LiveSession's worker, database reads on the StoreReader's, file exports
+// on the Exporter's. Each panel is its own file (run_panel.cpp, plots_panel.cpp, spectra_panel.cpp,
+// runs_panel.cpp); app.cpp holds the frame and the data flow.
+#pragma once
+
+#include <imgui.h>
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gui/app_settings.hpp"
+#include "gui/exporter.hpp"
+#include "gui/heatmap.hpp"
+#include "gui/live_session.hpp"
+#include "gui/plot_widget.hpp"
+#include "gui/run_data.hpp"
+#include "gui/store_reader.hpp"
+
+namespace limuon::gui {
+
+enum class Tab { curves, spectra };
+
+// A request, from a panel or the demo script, that needs the framebuffer after the frame is drawn.
+struct PixelRequest {
+  std::string path;
+  ImVec2 min{0, 0}, max{0, 0};  // in window coordinates; max.x <= min.x: the whole window
+};
+
+class App {
+ public:
+  App(AppSettings settings, std::string settings_path, std::string startup_message);
+  ~App();
+
+  // One frame: take new data, then draw every panel. Returns true when something changed that needs
+  // another frame soon (new data, an open popup), so the loop knows whether it may sleep.
+  bool frame();
+  std::vector<PixelRequest> take_pixel_requests();
+  void wake() const;  // from any thread: the loop draws a frame soon
+  void save_settings();
+  // Window geometry for the settings file.
+  void set_window_size(int width, int height);
+
+  // What the demo script and the benchmark drive.
+  AppSettings& settings() { return settings_; }
+  LiveSession& session() { return session_; }
+  StoreReader& reader() { return reader_; }
+  void start_run();
+  void resume_stored_run(int64_t run_id);  // loads its stored points first, then trains on
+  void select_tab(Tab tab) {
+    requested_tab_ = tab;
+    tab_requested_ = true;
+  }
+  void request_pixels(PixelRequest request) { pixel_requests_.push_back(std::move(request)); }
+  void post_message(const std::string& message, bool error = false);
+  bool loading() const { return reader_.busy(); }
+  size_t run_count() const { return runs_.size(); }
+
+ private:
+  void take_new_data();
+  void draw_top_bar();
+  void draw_run_panel();
+  void draw_run_controls();
+  void draw_run_status();
+  void draw_curves();
+  void draw_spectra();
+  void draw_runs_table();
+  void draw_status_bar();
+  void draw_legend();
+
+  RunData* find_run(int64_t run_id);
+  RunData* live_run();
+  void set_overlay(int64_t run_id, bool shown);
+  void rebuild_series();
+  void open_database(const std::string& path);
+  void export_plot_csv(const std::string& title, const std::vector<PlotSeries>& series);
+  std::string export_path(const std::string& stem, const char* extension) const;
+  void validate_run_settings();
+
+  AppSettings settings_;
+  std::string settings_path_;
+  LiveSession session_;
+  StoreReader reader_;
+  Exporter exporter_;
+
+  // Runs on screen: the live one and the ones ticked in the runs table, by run id (0: synthetic).
+  std::vector<std::unique_ptr<RunData>> runs_;
+  int64_t live_run_id_ = 0;
+  bool live_was_active_ = false;
+  int64_t resume_after_load_ = 0;  // a run to resume once its stored points are loaded
+  RunList run_list_;
+  std::map<int64_t, bool> overlay_wanted_;  // ticked in the table (loads may still be on their way)
+
+  // Plots: one shared x axis, one state per plot.
+  SharedX shared_x_;
+  std::vector<PlotState> plot_states_;
+  XUnit built_unit_ = XUnit::step;
+  double built_smoothing_ = 0.6;
+  int applied_log_y_ = -1;  // the log-y choice last applied to every plot
+
+  // Spectra panel choices.
+  int64_t spectra_run_ = -1;  // -1: the live run
+  std::string spectra_param_;
+  int spectra_kind_ = 0;  // 0 update, 1 momentum
+  HeatmapTexture heatmap_;
+
+  // Run panel: the text in each field and its error (settings whose text did not parse).
+  std::map<std::string, std::string> field_text_;
+  std::map<std::string, std::string> field_error_;
+  std::string config_error_;  // RunConfig::validate() on the whole config
+  double live_lr_ = 0;
+  std::string db_field_;
+
+  Tab current_tab_ = Tab::curves;
+  Tab requested_tab_ = Tab::curves;
+  bool tab_requested_ = false;
+  std::vector<PixelRequest> pixel_requests_;
+  std::deque<std::pair<std::string, bool>> messages_;  // newest last; bool: an error
+  double message_time_ = 0;
+  bool dirty_ = true;
+};
+
+}  // namespace limuon::gui

@@ -1,0 +1,192 @@
+#include "gui/demo_script.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "gui/app.hpp"
+#include "limuon/train/parse_number.hpp"
+#include "limuon/train/settings.hpp"
+
+namespace limuon::gui {
+
+namespace {
+
+const char* kDefaultScript = R"(# The README's screenshots: the classroom run, its curves and its spectra.
+start
+wait_steps 60
+screenshot curves.png
+tab spectra
+wait_frames 5
+screenshot spectra.png
+tab curves
+stop
+quit
+)";
+
+struct Arity {
+  const char* name;
+  size_t low, high;
+};
+const Arity kCommands[] = {{"set", 2, 2},          {"start", 0, 0},   {"wait_steps", 1, 1}, {"wait_done", 0, 0},
+                           {"wait_frames", 1, 1},  {"wait_seconds", 1, 1}, {"tab", 1, 1}, {"screenshot", 1, 1},
+                           {"synthetic", 1, 1},    {"measure", 1, 1}, {"stop", 0, 0},       {"quit", 0, 0}};
+
+double now_s() { return ImGui::GetTime(); }
+
+}  // namespace
+
+std::vector<DemoCommand> load_demo_script(const std::string& text_or_path) {
+  std::string text, source = text_or_path;
+  if (text_or_path == "default") {
+    text = kDefaultScript;
+  } else {
+    std::ifstream in(text_or_path);
+    if (!in) throw std::invalid_argument("cannot read the demo script " + text_or_path);
+    std::stringstream all;
+    all << in.rdbuf();
+    text = all.str();
+  }
+  std::vector<DemoCommand> commands;
+  std::istringstream lines(text);
+  std::string line;
+  for (int number = 1; std::getline(lines, line); ++number) {
+    line = line.substr(0, line.find('#'));
+    std::istringstream words(line);
+    DemoCommand c;
+    c.line = number;
+    if (!(words >> c.name)) continue;
+    for (std::string w; words >> w;) c.args.push_back(w);
+    const auto where = source + " line " + std::to_string(number);
+    const auto* arity = std::find_if(std::begin(kCommands), std::end(kCommands), [&](const Arity& a) { return c.name == a.name; });
+    if (arity == std::end(kCommands)) throw std::invalid_argument(where + ": unknown command '" + c.name + "'");
+    if (c.args.size() < arity->low || c.args.size() > arity->high)
+      throw std::invalid_argument(where + ": '" + c.name + "' takes " + std::to_string(arity->low) + " argument(s)");
+    if (c.name == "set" && !train::find_setting(c.args[0]))
+      throw std::invalid_argument(where + ": no run setting '" + c.args[0] + "'");
+    if (c.name == "tab" && c.args[0] != "curves" && c.args[0] != "spectra")
+      throw std::invalid_argument(where + ": tab is 'curves' or 'spectra'");
+    if (c.name == "wait_steps" || c.name == "wait_frames" || c.name == "synthetic") {
+      try {
+        if (train::parse_int(where, c.args[0]) < 0) throw train::ConfigError("negative");
+      } catch (const train::ConfigError&) {
+        throw std::invalid_argument(where + ": '" + c.args[0] + "' is not a count");
+      }
+    }
+    if (c.name == "wait_seconds" || c.name == "measure") {
+      try {
+        train::parse_double(where, c.args[0]);
+      } catch (const train::ConfigError& e) {
+        throw std::invalid_argument(e.what());
+      }
+    }
+    commands.push_back(std::move(c));
+  }
+  return commands;
+}
+
+std::string frame_time_report(const FrameTimes& t) {
+  if (t.ms.empty()) return "no frames measured";
+  std::vector<double> sorted = t.ms;
+  std::sort(sorted.begin(), sorted.end());
+  const auto at = [&](double q) { return sorted[std::min(sorted.size() - 1, static_cast<size_t>(q * sorted.size()))]; };
+  char line[200];
+  std::snprintf(line, sizeof line, "frames %zu, frame time p50 %.2f ms, p99 %.2f ms, max %.2f ms; live run %.3f steps/s",
+                sorted.size(), at(0.5), at(0.99), sorted.back(), t.steps_per_s);
+  return line;
+}
+
+DemoRunner::DemoRunner(std::vector<DemoCommand> commands, std::string out_dir, double timeout_s)
+    : commands_(std::move(commands)), out_dir_(std::move(out_dir)), timeout_s_(timeout_s) {}
+
+bool DemoRunner::fail(const DemoCommand& c, const std::string& why) {
+  error_ = "demo line " + std::to_string(c.line) + " (" + c.name + "): " + why;
+  return false;
+}
+
+bool DemoRunner::wants_continuous_frames() const { return next_ < commands_.size(); }
+
+std::vector<std::string> DemoRunner::take_screenshot_requests() {
+  std::vector<std::string> out;
+  std::swap(out, screenshots_);
+  return out;
+}
+
+bool DemoRunner::step(App& app, double frame_ms) {
+  if (!error_.empty()) return false;
+  if (next_ >= commands_.size()) return false;
+  const DemoCommand& c = commands_[next_];
+  if (command_started_ < 0) {
+    command_started_ = now_s();
+    frames_waited_ = 0;
+  }
+  const double elapsed = now_s() - command_started_;
+  bool done = true;
+  const LiveStatus st = app.session().status();
+  if (c.name == "set") {
+    const train::Setting* s = train::find_setting(c.args[0]);
+    try {
+      s->set(app.settings().run, c.args[1], "demo line " + std::to_string(c.line));
+    } catch (const std::exception& e) {
+      return fail(c, e.what());
+    }
+  } else if (c.name == "start") {
+    if (frames_waited_ == 0) app.start_run();
+    // Started once the worker holds a run id (or it failed at once).
+    done = st.run_id > 0 || (!st.active && st.state == train::RunState::failed);
+    if (done && st.state == train::RunState::failed) return fail(c, st.error);
+  } else if (c.name == "wait_steps") {
+    done = st.step >= std::stoll(c.args[0]) || (!st.active && frames_waited_ > 2);
+  } else if (c.name == "wait_done" || c.name == "stop") {
+    if (c.name == "stop" && frames_waited_ == 0) app.session().stop();
+    done = !st.active;
+  } else if (c.name == "wait_frames") {
+    done = frames_waited_ >= std::stoi(c.args[0]);
+  } else if (c.name == "wait_seconds") {
+    done = elapsed >= std::stod(c.args[0]);
+  } else if (c.name == "tab") {
+    app.select_tab(c.args[0] == "spectra" ? Tab::spectra : Tab::curves);
+    done = frames_waited_ >= 3;  // let the tab lay out before anything reads it
+  } else if (c.name == "screenshot") {
+    if (frames_waited_ == 0) screenshots_.push_back(out_dir_.empty() ? c.args[0] : out_dir_ + "/" + c.args[0]);
+    done = frames_waited_ >= 1;
+  } else if (c.name == "synthetic") {
+    if (!synthetic_requested_) {
+      runs_before_ = app.run_count();
+      app.reader().request_synthetic(std::stoll(c.args[0]), app.settings().x_unit, app.settings().smoothing);
+      synthetic_requested_ = true;
+    }
+    done = app.run_count() > runs_before_ && !app.loading();
+    if (done) synthetic_requested_ = false;
+  } else if (c.name == "measure") {
+    if (!measuring_) {
+      measuring_ = true;
+      measured_ = FrameTimes{};
+      measure_first_step_ = st.step;
+    } else {
+      measured_.ms.push_back(frame_ms);
+    }
+    done = elapsed >= std::stod(c.args[0]);
+    if (done) {
+      measuring_ = false;
+      measured_.steps_per_s = elapsed > 0 ? static_cast<double>(st.step - measure_first_step_) / elapsed : 0;
+      report_ += frame_time_report(measured_) + "\n";
+    }
+  } else if (c.name == "quit") {
+    next_ = commands_.size();
+    return false;
+  }
+  ++frames_waited_;
+  if (!done && elapsed > timeout_s_) return fail(c, "gave up after " + std::to_string(static_cast<int>(timeout_s_)) + " s");
+  if (done) {
+    ++next_;
+    command_started_ = -1;
+  }
+  return next_ < commands_.size();
+}
+
+}  // namespace limuon::gui

@@ -1,0 +1,74 @@
+// A scripted session for the smoke test, the README's screenshots and the frame-time benchmark: the
+// window runs the script one command at a time between frames, exactly as a user's clicks would go.
+//
+//   set steps 20          a run setting, as `limuon-lab train --steps 20` takes it
+//   start                 press Start
+//   wait_steps 10         until the live run has taken 10 steps (or ended)
+//   wait_done             until the live run has ended
+//   wait_frames 5 | wait_seconds 1.5
+//   tab spectra | tab curves
+//   screenshot shot.png   the whole window, read back from the framebuffer (relative to --demo-out)
+//   synthetic 1000000     overlay a made-up run of that many points (waits until it is loaded)
+//   measure 10            redraw continuously for 10 s: frame time p50/p99 and the live run's steps/s
+//   stop                  stop the live run and wait until its end is stored
+//   quit
+// `#` starts a comment. Every wait gives up after --demo-timeout seconds (default 600): the script fails.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace limuon::gui {
+
+class App;
+
+struct DemoCommand {
+  int line = 0;
+  std::string name;
+  std::vector<std::string> args;
+};
+
+// Parses a script; std::invalid_argument "SCRIPT line N: ..." for an unknown command or a bad argument.
+// `text_or_path`: a file, or the name of a built-in script ("default": start the classroom run, show
+// the curves and the spectra, save both as screenshots).
+std::vector<DemoCommand> load_demo_script(const std::string& text_or_path);
+
+struct FrameTimes {
+  std::vector<double> ms;
+  double steps_per_s = 0;  // of the live run while measuring
+};
+
+class DemoRunner {
+ public:
+  DemoRunner(std::vector<DemoCommand> commands, std::string out_dir, double timeout_s);
+  // Called once per frame after the frame was drawn. Returns false when the script has ended (quit,
+  // its end, or a failure).
+  bool step(App& app, double frame_ms);
+  bool failed() const { return !error_.empty(); }
+  const std::string& error() const { return error_; }
+  bool wants_continuous_frames() const;  // waiting or measuring: the loop must not sleep
+  std::vector<std::string> take_screenshot_requests();  // paths to read back after this frame
+  std::string report() const { return report_; }
+
+ private:
+  bool fail(const DemoCommand& c, const std::string& why);
+  std::vector<DemoCommand> commands_;
+  std::string out_dir_;
+  double timeout_s_;
+  size_t next_ = 0;
+  double command_started_ = -1;
+  int frames_waited_ = 0;
+  std::vector<std::string> screenshots_;
+  std::string error_;
+  std::string report_;
+  FrameTimes measured_;
+  int64_t measure_first_step_ = 0;
+  bool measuring_ = false;
+  bool synthetic_requested_ = false;
+  size_t runs_before_ = 0;
+};
+
+std::string frame_time_report(const FrameTimes& t);  // "frames 612, p50 4.1 ms, p99 11.8 ms, 3.9 steps/s"
+
+}  // namespace limuon::gui

@@ -1,0 +1,68 @@
+#include "gui/heatmap.hpp"
+
+#include <GL/gl.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "gui/plot/colours.hpp"
+
+namespace limuon::gui {
+
+uint32_t heat_rgba(double value, double log_min, double log_max) {
+  if (!(value > 0) || !std::isfinite(value)) return 0xff000000u;  // black: not a positive value
+  const double span = log_max > log_min ? log_max - log_min : 1.0;
+  const plot::Rgb c = plot::heat_colour((std::log10(value) - log_min) / span);
+  const auto byte = [](float v) { return static_cast<uint32_t>(std::lround(std::clamp(v, 0.0f, 1.0f) * 255)); };
+  return byte(c.r) | byte(c.g) << 8 | byte(c.b) << 16 | 0xff000000u;  // RGBA in memory order
+}
+
+HeatmapTexture::~HeatmapTexture() {
+  if (texture_) glDeleteTextures(1, &texture_);
+}
+
+ImTextureID HeatmapTexture::texture() const {
+  return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture_));
+}
+
+void HeatmapTexture::update(const std::vector<SpectrumFrame>* frames) {
+  const size_t count = frames ? frames->size() : 0;
+  const int64_t last_step = count ? frames->back().step : -1;
+  if (frames == source_ && count == source_count_ && last_step == source_last_step_) return;
+  source_ = frames;
+  source_count_ = count;
+  source_last_step_ = last_step;
+  columns_ = static_cast<int>(count);
+  rows_ = 0;
+  if (count == 0) return;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto& f : *frames) {
+    rows_ = std::max(rows_, static_cast<int>(f.values.size()));
+    for (double v : f.values)
+      if (v > 0 && std::isfinite(v)) {
+        lo = std::min(lo, std::log10(v));
+        hi = std::max(hi, std::log10(v));
+      }
+  }
+  if (rows_ == 0) return;
+  log_min_ = std::isfinite(lo) ? lo : 0;
+  log_max_ = std::isfinite(hi) ? hi : 1;
+  std::vector<uint32_t> pixels(static_cast<size_t>(columns_) * rows_, 0xff000000u);
+  for (int c = 0; c < columns_; ++c) {
+    const auto& values = (*frames)[c].values;
+    for (int r = 0; r < static_cast<int>(values.size()); ++r)
+      pixels[static_cast<size_t>(r) * columns_ + c] = heat_rgba(values[r], log_min_, log_max_);
+  }
+  if (!texture_) glGenTextures(1, &texture_);
+  glBindTexture(GL_TEXTURE_2D, texture_);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, columns_, rows_, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+}
+
+}  // namespace limuon::gui

@@ -1,0 +1,220 @@
+// The run panel: every run setting from the engine's one settings table (its sentence is the tooltip,
+// its valid values the hint, its errors the engine's own), only those the chosen optimizer reads; then
+// start / pause / step / stop and the live status.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <cmath>
+
+#include "cli/default_job.hpp"
+#include "gui/app.hpp"
+#include "gui/plot/format.hpp"
+#include "limuon/train/settings.hpp"
+
+namespace limuon::gui {
+
+namespace {
+
+// Sections of the panel; a setting missing here (added to the engine later) lands in "More".
+struct Section {
+  const char* title;
+  std::vector<std::string_view> names;
+  bool open;
+};
+const std::vector<Section>& sections() {
+  static const std::vector<Section> s = {
+      {"Model and data", {"model", "data", "batch_size", "seed"}, true},
+      {"Optimizer", {"optimizer", "lr", "adamw_lr", "beta", "rank", "polar", "lr_scale", "momentum", "weight_decay",
+                     "oversampling", "power_iters"}, true},
+      {"Budget", {"steps", "grad_evals"}, true},
+      {"Measurements", {"eval_every", "eval_batches", "spectrum_every", "spectrum_params", "checkpoint_every",
+                        "divergence_factor", "threads", "name"}, false},
+  };
+  return s;
+}
+
+bool in_a_section(std::string_view name) {
+  for (const auto& section : sections())
+    for (auto n : section.names)
+      if (n == name) return true;
+  return false;
+}
+
+void help_marker(const train::Setting& s) {
+  if (!ImGui::IsItemHovered()) return;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
+  ImGui::TextUnformatted(std::string(s.meaning).c_str());
+  ImGui::TextDisabled("valid: %s   default: %s   read by: %s", s.valid_values().c_str(), s.default_value().c_str(),
+                      train::optimizer_names(s.used_by).c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
+}  // namespace
+
+void App::validate_run_settings() {
+  config_error_.clear();
+  try {
+    settings_.run.validate();
+  } catch (const std::exception& e) {
+    config_error_ = e.what();
+  }
+}
+
+void App::draw_run_panel() {
+  const bool locked = session_.status().active;  // a running run's settings are fixed (lr aside)
+  ImGui::TextDisabled("RUN SETTINGS");
+  if (locked) ImGui::TextDisabled("(fixed while the run is active)");
+  ImGui::BeginDisabled(locked);
+  const unsigned bit = train::optimizer_bit(settings_.run.optimizer);
+  bool changed = false;
+  const auto draw_setting = [&](const train::Setting& s) {
+    if (bit != 0 && !(s.used_by & bit)) return;  // the chosen optimizer does not read it
+    const std::string name(s.name);
+    ImGui::PushID(name.c_str());
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(name.c_str());
+    help_marker(s);
+    ImGui::SameLine(120);
+    ImGui::SetNextItemWidth(-1);
+    if (!s.choices.empty()) {
+      const std::string current = s.value(settings_.run);
+      if (ImGui::BeginCombo("##v", current.empty() ? "(the model's default)" : current.c_str())) {
+        for (auto choice : s.choices) {
+          const std::string c(choice);
+          if (ImGui::Selectable(c.empty() ? "(the model's default)" : c.c_str(), c == current)) {
+            s.set(settings_.run, c, name);
+            field_error_.erase(name);
+            field_text_.erase(name);
+            changed = true;
+          }
+        }
+        ImGui::EndCombo();
+      }
+    } else {
+      auto [it, fresh] = field_text_.try_emplace(name, s.value(settings_.run));
+      if (ImGui::InputText("##v", &it->second, ImGuiInputTextFlags_AutoSelectAll)) {
+        try {
+          s.set(settings_.run, it->second, name);
+          field_error_.erase(name);
+        } catch (const std::exception& e) {
+          field_error_[name] = e.what();  // the engine's own words; the config keeps its last good value
+        }
+        changed = true;
+      }
+      if (!ImGui::IsItemActive() && !field_error_.count(name)) it->second = s.value(settings_.run);
+    }
+    help_marker(s);
+    if (auto e = field_error_.find(name); e != field_error_.end()) {
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextColored({1.0f, 0.45f, 0.4f, 1}, "%s", e->second.c_str());
+      ImGui::PopTextWrapPos();
+    }
+    ImGui::PopID();
+  };
+  for (const auto& section : sections()) {
+    if (!ImGui::CollapsingHeader(section.title, section.open ? ImGuiTreeNodeFlags_DefaultOpen : 0)) continue;
+    for (auto n : section.names)
+      if (const train::Setting* s = train::find_setting(n)) draw_setting(*s);
+    if (section.title == sections().back().title)
+      for (const auto& s : train::settings())
+        if (!in_a_section(s.name)) draw_setting(s);
+  }
+  ImGui::EndDisabled();
+  if (changed) {
+    // Errors of settings the new optimizer does not read no longer block a start.
+    for (auto it = field_error_.begin(); it != field_error_.end();) {
+      const train::Setting* s = train::find_setting(it->first);
+      const unsigned b = train::optimizer_bit(settings_.run.optimizer);
+      it = (s && b && !(s->used_by & b)) ? field_error_.erase(it) : std::next(it);
+    }
+    validate_run_settings();
+  }
+  if (!config_error_.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored({1.0f, 0.45f, 0.4f, 1}, "%s", config_error_.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  if (ImGui::Button("Reset to the classroom default")) {
+    settings_.run = cli::default_experiment();
+    field_text_.clear();
+    field_error_.clear();
+    validate_run_settings();
+  }
+  ImGui::Separator();
+  draw_run_controls();
+  draw_run_status();
+}
+
+void App::draw_run_controls() {
+  const LiveStatus st = session_.status();
+  const bool active = st.active;
+  const bool paused = st.state == train::RunState::paused;
+  const bool can_start = !active && config_error_.empty() && field_error_.empty();
+  ImGui::BeginDisabled(!can_start);
+  if (ImGui::Button("Start", {80, 0})) start_run();
+  ImGui::EndDisabled();
+  if (!can_start && !active && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Fix the settings marked in red first.");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!active);
+  if (paused) {
+    if (ImGui::Button("Resume", {80, 0})) session_.resume();
+  } else if (ImGui::Button("Pause", {80, 0})) {
+    session_.pause();
+  }
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!paused);
+  if (ImGui::Button("Step", {60, 0})) session_.step_once();
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("One training step, then paused again.");
+  ImGui::SameLine();
+  if (ImGui::Button("Stop", {60, 0})) session_.stop();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Checkpoint and stop; resume it later from the runs table.");
+  // The learning rate is the one setting that may change while the run goes on.
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("lr now");
+  ImGui::SameLine(120);
+  ImGui::SetNextItemWidth(-1);
+  if (live_lr_ <= 0) live_lr_ = settings_.run.lr;
+  if (ImGui::InputDouble("##live_lr", &live_lr_, 0, 0, "%.6g", ImGuiInputTextFlags_EnterReturnsTrue)) {
+    if (std::isfinite(live_lr_) && live_lr_ > 0) {
+      session_.set_lr(live_lr_);
+      post_message("learning rate set to " + train::format_number(live_lr_));
+    } else {
+      post_message("lr must be a number > 0", true);
+    }
+  }
+  ImGui::EndDisabled();
+}
+
+void App::draw_run_status() {
+  const LiveStatus st = session_.status();
+  if (st.run_id == 0 && !st.active && st.error.empty()) {
+    ImGui::TextDisabled("No run yet: press Start.");
+    return;
+  }
+  ImGui::Text("run %lld  %s", static_cast<long long>(st.run_id), train::to_string(st.state));
+  const double fraction = st.total_steps > 0 ? static_cast<double>(st.step) / st.total_steps : 0;
+  char overlay[64];
+  std::snprintf(overlay, sizeof overlay, "step %lld / %lld", static_cast<long long>(st.step),
+                static_cast<long long>(st.total_steps));
+  ImGui::ProgressBar(static_cast<float>(fraction), {-1, 0}, overlay);
+  ImGui::Text("grad evals %lld   samples %lld", static_cast<long long>(st.grad_evals), static_cast<long long>(st.samples));
+  const double eta = st.steps_per_s > 0 ? static_cast<double>(st.total_steps - st.step) / st.steps_per_s : NAN;
+  ImGui::Text("%.2f steps/s   left %s", st.steps_per_s,
+              st.state == train::RunState::running ? plot::format_duration(eta).c_str() : "--");
+  ImGui::Text("train loss %.4f", st.last_loss);
+  if (st.last_val_step > 0) ImGui::Text("val loss %.4f (step %lld)", st.last_val_loss, static_cast<long long>(st.last_val_step));
+  if (st.resumed_from >= 0) ImGui::TextDisabled("resumed from step %lld", static_cast<long long>(st.resumed_from));
+  if (st.diverged_step >= 0) ImGui::TextColored({1, 0.5f, 0.4f, 1}, "diverged at step %lld", static_cast<long long>(st.diverged_step));
+  if (!st.error.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", st.error.c_str());
+    ImGui::PopTextWrapPos();
+  }
+}
+
+}  // namespace limuon::gui

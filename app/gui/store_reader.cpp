@@ -1,0 +1,173 @@
+#include "gui/store_reader.hpp"
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+namespace limuon::gui {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double last_value(const store::Store& db, int64_t run_id, const char* metric) {
+  const auto points = db.last_points(run_id, metric, 1);
+  return points.empty() ? kNaN : points.back().value;
+}
+
+RunList read_list(const std::string& db_path) {
+  RunList list;
+  list.db_path = db_path;
+  try {
+    store::Store db(db_path, store::Store::Mode::read_only);
+    auto records = db.runs();
+    for (auto it = records.rbegin(); it != records.rend(); ++it) {
+      RunRow row;
+      row.record = std::move(*it);
+      try {
+        row.config = train::RunConfig::from_stored_json(row.record.config_json);
+      } catch (const std::exception&) {
+        row.config_readable = false;  // written by a newer build, or damaged: listed, not trusted
+      }
+      row.final_train_loss = last_value(db, row.record.id, "train_loss");
+      row.final_val_loss = last_value(db, row.record.id, "val_loss");
+      list.rows.push_back(std::move(row));
+    }
+  } catch (const std::exception& e) {
+    list.error = e.what();
+  }
+  return list;
+}
+
+LoadedRun read_run(const std::string& db_path, int64_t run_id, XUnit unit, double smoothing) {
+  LoadedRun loaded;
+  loaded.db_path = db_path;
+  try {
+    store::Store db(db_path, store::Store::Mode::read_only);
+    const auto record = db.run(run_id);
+    if (!record) throw std::runtime_error("no run " + std::to_string(run_id) + " in " + db_path);
+    auto run = std::make_unique<RunData>();
+    run->run_id = run_id;
+    run->name = record->name;
+    run->status = record->status;
+    try {
+      run->config = train::RunConfig::from_stored_json(record->config_json);
+    } catch (const std::exception&) {
+      run->config_readable = false;
+    }
+    for (const auto& name : db.metric_names(run_id))
+      for (const auto& p : db.series(run_id, name)) run->add(train::MetricPoint{p.step, p.wall_s, name, p.value}, unit, smoothing);
+    for (const auto& s : db.spectra(run_id)) run->add(s);
+    loaded.run = std::move(run);
+  } catch (const std::exception& e) {
+    loaded.error = e.what();
+  }
+  return loaded;
+}
+
+// A loss that falls like a real run's, with noise, a few spikes and one non-finite point, so the
+// benchmark draws what decimation must keep.
+LoadedRun synthetic_run(int64_t points, XUnit unit, double smoothing) {
+  LoadedRun loaded;
+  auto run = std::make_unique<RunData>();
+  run->name = "synthetic " + std::to_string(points) + " points";
+  run->status = "synthetic";
+  run->config.optimizer = "muon";
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> noise(0.0, 0.05);
+  for (int64_t step = 1; step <= points; ++step) {
+    double loss = 2.0 + 3.5 * std::exp(-static_cast<double>(step) / (0.1 * static_cast<double>(points))) + noise(rng);
+    if (step % 99'991 == 0) loss *= 4;  // spikes a plain stride would skip
+    if (step == points / 2) loss = kNaN;
+    run->add(train::MetricPoint{step, 0.01 * static_cast<double>(step), "train_loss", loss}, unit, smoothing);
+  }
+  loaded.run = std::move(run);
+  return loaded;
+}
+
+}  // namespace
+
+StoreReader::StoreReader(Wake wake) : wake_(std::move(wake)), thread_([this] { work(); }) {}
+
+StoreReader::~StoreReader() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    quit_ = true;
+    jobs_.clear();
+  }
+  wake_worker_.notify_all();
+  thread_.join();
+}
+
+void StoreReader::post(std::function<void()> job) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    jobs_.push_back(std::move(job));
+    ++in_flight_;
+  }
+  wake_worker_.notify_all();
+}
+
+void StoreReader::request_list(const std::string& db_path) {
+  post([this, db_path] {
+    RunList list = read_list(db_path);
+    std::lock_guard<std::mutex> lock(mutex_);
+    lists_.push_back(std::move(list));
+  });
+}
+
+void StoreReader::request_run(const std::string& db_path, int64_t run_id, XUnit unit, double smoothing) {
+  post([this, db_path, run_id, unit, smoothing] {
+    LoadedRun run = read_run(db_path, run_id, unit, smoothing);
+    std::lock_guard<std::mutex> lock(mutex_);
+    runs_.push_back(std::move(run));
+  });
+}
+
+void StoreReader::request_synthetic(int64_t points, XUnit unit, double smoothing) {
+  post([this, points, unit, smoothing] {
+    LoadedRun run = synthetic_run(points, unit, smoothing);
+    std::lock_guard<std::mutex> lock(mutex_);
+    runs_.push_back(std::move(run));
+  });
+}
+
+bool StoreReader::busy() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return in_flight_ > 0;
+}
+
+std::vector<RunList> StoreReader::take_lists() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<RunList> out;
+  std::swap(out, lists_);
+  return out;
+}
+
+std::vector<LoadedRun> StoreReader::take_runs() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<LoadedRun> out;
+  std::swap(out, runs_);
+  return out;
+}
+
+void StoreReader::work() {
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_worker_.wait(lock, [this] { return quit_ || !jobs_.empty(); });
+      if (quit_) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job();  // each job catches its own errors
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      --in_flight_;
+    }
+    if (wake_) wake_();
+  }
+}
+
+}  // namespace limuon::gui

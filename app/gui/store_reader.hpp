@@ -1,0 +1,73 @@
+// Reads databases for the window on a worker thread, so no frame ever waits for the disk: the list of a
+// database's runs, and whole runs (every metric and spectrum) built into RunData ready to plot. Requests
+// queue up; results are taken by the GUI thread. Every failure (no such file, corrupt, locked, a newer
+// schema) comes back as a message, never an exception.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gui/run_data.hpp"
+#include "limuon/store/store.hpp"
+
+namespace limuon::gui {
+
+struct RunRow {
+  store::RunRecord record;
+  train::RunConfig config;
+  bool config_readable = true;
+  double final_train_loss = 0, final_val_loss = 0;  // NaN when the run has none
+};
+
+struct RunList {
+  std::string db_path;
+  std::vector<RunRow> rows;  // newest first
+  std::string error;         // empty when the database was read
+};
+
+struct LoadedRun {
+  std::string db_path;
+  std::unique_ptr<RunData> run;  // null on error
+  std::string error;
+};
+
+class StoreReader {
+ public:
+  using Wake = std::function<void()>;
+  explicit StoreReader(Wake wake = {});
+  ~StoreReader();
+  StoreReader(const StoreReader&) = delete;
+  StoreReader& operator=(const StoreReader&) = delete;
+
+  void request_list(const std::string& db_path);
+  void request_run(const std::string& db_path, int64_t run_id, XUnit unit, double smoothing);
+  // A made-up run of `points` points (a noisy falling loss with spikes) for the frame-time benchmark.
+  void request_synthetic(int64_t points, XUnit unit, double smoothing);
+  bool busy() const;
+
+  std::vector<RunList> take_lists();
+  std::vector<LoadedRun> take_runs();
+
+ private:
+  void work();
+  void post(std::function<void()> job);
+
+  Wake wake_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_worker_;
+  std::deque<std::function<void()>> jobs_;
+  int in_flight_ = 0;
+  bool quit_ = false;
+  std::vector<RunList> lists_;
+  std::vector<LoadedRun> runs_;
+  std::thread thread_;  // last: starts after every member above exists
+};
+
+}  // namespace limuon::gui

@@ -1,0 +1,188 @@
+#include "cli/default_job.hpp"
+#include "gui/window.hpp"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <vector>
+
+#include "gui/app.hpp"
+#include "gui/demo_script.hpp"
+#include "gui/exporter.hpp"
+#include "gui/theme.hpp"
+
+// [SECTION] setup: GLFW, OpenGL 3.2 core, Dear ImGui, fonts
+// [SECTION] the loop: wait for events or data, draw, read back pixels, swap
+// [SECTION] shutdown
+
+namespace limuon::gui {
+
+namespace {
+
+std::string glfw_error;
+void on_glfw_error(int code, const char* description) { glfw_error = description ? description : "unknown"; }
+
+// Pixels of a window rectangle from the back buffer, bottom row first; empty rect = the whole window.
+std::vector<uint8_t> read_pixels(GLFWwindow* window, ImVec2 min, ImVec2 max, int& w, int& h) {
+  int fb_w = 0, fb_h = 0, win_w = 0, win_h = 0;
+  glfwGetFramebufferSize(window, &fb_w, &fb_h);
+  glfwGetWindowSize(window, &win_w, &win_h);
+  const float sx = win_w > 0 ? static_cast<float>(fb_w) / win_w : 1, sy = win_h > 0 ? static_cast<float>(fb_h) / win_h : 1;
+  int x0 = 0, y0 = 0;
+  w = fb_w;
+  h = fb_h;
+  if (max.x > min.x && max.y > min.y) {
+    x0 = std::clamp(static_cast<int>(min.x * sx), 0, fb_w - 1);
+    const int x1 = std::clamp(static_cast<int>(max.x * sx), x0 + 1, fb_w);
+    const int top = std::clamp(static_cast<int>(min.y * sy), 0, fb_h - 1);
+    const int bottom = std::clamp(static_cast<int>(max.y * sy), top + 1, fb_h);
+    w = x1 - x0;
+    h = bottom - top;
+    y0 = fb_h - bottom;  // OpenGL counts rows from the bottom
+  }
+  std::vector<uint8_t> rgba(static_cast<size_t>(w) * h * 4);
+  glReadBuffer(GL_BACK);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(x0, y0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  return rgba;
+}
+
+double now_ms() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+bool display_present() {
+  const char* x = std::getenv("DISPLAY");
+  const char* wayland = std::getenv("WAYLAND_DISPLAY");
+  return (x && *x) || (wayland && *wayland);
+}
+
+int run_window(const WindowOptions& options, std::ostream& out, std::ostream& err) {
+  // [SECTION] setup
+  std::vector<DemoCommand> script;
+  if (!options.demo.empty()) {
+    try {
+      script = load_demo_script(options.demo);
+    } catch (const std::exception& e) {
+      err << "limuon-lab: " << e.what() << "\n";
+      return 2;
+    }
+  }
+  glfwSetErrorCallback(on_glfw_error);
+  if (!glfwInit()) {
+    err << "limuon-lab: no window: " << (glfw_error.empty() ? "GLFW could not start" : glfw_error) << "\n";
+    return kWindowUnavailable;
+  }
+  std::string settings_path, startup_message;
+  AppSettings settings;
+  settings.run = cli::default_experiment();
+  const std::string dir = options.remember ? config_dir() : "";
+  if (!dir.empty()) {
+    settings_path = dir + "/app.json";
+    settings = load_app_settings(settings_path, startup_message);
+  }
+  if (!options.db_path.empty()) settings.db_path = options.db_path;
+
+  // OpenGL 3.2 core: the OpenGL3 backend then splits large draw lists (ImGui 1.86 has 16-bit indices).
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 2);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHintString(GLFW_X11_CLASS_NAME, "limuon-lab");  // matches StartupWMClass in the .desktop entry
+  glfwWindowHintString(GLFW_X11_INSTANCE_NAME, "limuon-lab");
+  GLFWwindow* window = glfwCreateWindow(settings.window_width, settings.window_height, "LiMuon Lab", nullptr, nullptr);
+  if (!window) {
+    err << "limuon-lab: no window: OpenGL 3.2 core is needed (" << glfw_error << ")\n";
+    glfwTerminate();
+    return kWindowUnavailable;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(1);
+  set_window_icon(window);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  const std::string ini_path = dir.empty() ? "" : dir + "/imgui.ini";
+  io.IniFilename = ini_path.empty() ? nullptr : ini_path.c_str();
+  const std::string font_message = apply_theme_and_fonts(1.0f);
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 150");
+
+  int exit_code = 0;
+  {
+    App app(settings, settings_path, startup_message);
+    if (!font_message.empty()) app.post_message(font_message, true);
+    DemoRunner demo(script, options.demo_out, options.demo_timeout_s);
+    const bool scripted = !script.empty();
+
+    // [SECTION] the loop
+    int frames_left = 3;
+    double last_frame_ms = 0;
+    while (!glfwWindowShouldClose(window)) {
+      if (frames_left > 0 || (scripted && demo.wants_continuous_frames())) {
+        glfwPollEvents();
+      } else {
+        // Nothing to animate: sleep until input or new data (the workers wake us), at most 0.5 s.
+        glfwWaitEventsTimeout(0.5);
+        frames_left = 2;  // ImGui settles hover and layout over a second frame
+      }
+      const double started = now_ms();
+      ImGui_ImplOpenGL3_NewFrame();
+      ImGui_ImplGlfw_NewFrame();
+      ImGui::NewFrame();
+      const bool busy = app.frame();
+      ImGui::Render();
+      int fb_w = 0, fb_h = 0;
+      glfwGetFramebufferSize(window, &fb_w, &fb_h);
+      glViewport(0, 0, fb_w, fb_h);
+      glClearColor(0.08f, 0.085f, 0.095f, 1.0f);
+      glClear(GL_COLOR_BUFFER_BIT);
+      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+      for (const auto& request : app.take_pixel_requests()) {
+        int w = 0, h = 0;
+        auto pixels = read_pixels(window, request.min, request.max, w, h);
+        const std::string error = write_png_now(request.path, w, h, pixels);
+        app.post_message(error.empty() ? "saved " + request.path : error, !error.empty());
+      }
+      for (const auto& path : demo.take_screenshot_requests()) {
+        int w = 0, h = 0;
+        auto pixels = read_pixels(window, {0, 0}, {0, 0}, w, h);
+        const std::string error = write_png_now(path, w, h, pixels);
+        if (!error.empty()) err << "limuon-lab: " << error << "\n";
+        else out << "screenshot " << path << " (" << w << " x " << h << ")\n";
+      }
+      glfwSwapBuffers(window);
+      last_frame_ms = now_ms() - started;
+      frames_left = busy ? 2 : frames_left - 1;
+      if (scripted && !demo.step(app, last_frame_ms)) break;
+    }
+    if (scripted) {
+      out << demo.report();
+      if (demo.failed()) {
+        err << "limuon-lab: " << demo.error() << "\n";
+        exit_code = 1;
+      }
+    }
+    int w = 0, h = 0;
+    glfwGetWindowSize(window, &w, &h);
+    if (w > 0 && h > 0) app.set_window_size(w, h);
+    // [SECTION] shutdown: App's destructor stops the live run (it checkpoints and stores its end).
+  }
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return exit_code;
+}
+
+}  // namespace limuon::gui
