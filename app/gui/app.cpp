@@ -41,7 +41,10 @@ App::App(AppSettings settings, std::string settings_path, std::string startup_me
 
 App::~App() { save_settings(); }
 
-void App::wake() const { glfwPostEmptyEvent(); }  // thread-safe in GLFW: ends glfwWaitEvents*
+void App::wake() {
+  data_pending_ = true;
+  glfwPostEmptyEvent();  // thread-safe in GLFW: ends glfwWaitEvents*
+}
 
 void App::set_window_size(int width, int height) {
   settings_.window_width = width;
@@ -263,7 +266,7 @@ bool App::frame() {
   ImGui::EndChild();
   draw_status_bar();
   ImGui::End();
-  return dirty_ || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId) || !exporter_.idle() || reader_.busy();
+  return tab_requested_ || !pixel_requests_.empty();
 }
 
 // [SECTION] messages
@@ -274,6 +277,12 @@ void App::post_message(const std::string& message, bool error) {
   while (messages_.size() > 50) messages_.pop_front();
   message_time_ = now_s();
   dirty_ = true;
+}
+
+bool App::has_message_containing(const std::string& text) const {
+  for (const auto& m : messages_)
+    if (m.first.find(text) != std::string::npos) return true;
+  return run_list_.error.find(text) != std::string::npos;
 }
 
 void App::draw_status_bar() {

@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include <atomic>
 #include <deque>
 #include <map>
 #include <memory>
@@ -35,11 +36,12 @@ class App {
   App(AppSettings settings, std::string settings_path, std::string startup_message);
   ~App();
 
-  // One frame: take new data, then draw every panel. Returns true when something changed that needs
-  // another frame soon (new data, an open popup), so the loop knows whether it may sleep.
+  // One frame: take new data, then draw every panel. Returns true when the next frame is needed at once
+  // (a tab or a screenshot was requested and must be laid out first).
   bool frame();
   std::vector<PixelRequest> take_pixel_requests();
-  void wake() const;  // from any thread: the loop draws a frame soon
+  void wake();  // from any thread: new data waits; the loop draws it soon
+  bool take_data_pending() { return data_pending_.exchange(false); }
   void save_settings();
   // Window geometry for the settings file.
   void set_window_size(int width, int height);
@@ -57,12 +59,14 @@ class App {
   void request_pixels(PixelRequest request) { pixel_requests_.push_back(std::move(request)); }
   void post_message(const std::string& message, bool error = false);
   bool loading() const { return reader_.busy(); }
+  bool has_message_containing(const std::string& text) const;
   size_t run_count() const { return runs_.size(); }
 
  private:
   void take_new_data();
   void draw_top_bar();
   void draw_run_panel();
+  void draw_run_settings();
   void draw_run_controls();
   void draw_run_status();
   void draw_curves();
@@ -121,6 +125,7 @@ class App {
   std::deque<std::pair<std::string, bool>> messages_;  // newest last; bool: an error
   double message_time_ = 0;
   bool dirty_ = true;
+  std::atomic<bool> data_pending_{true};
 };
 
 }  // namespace limuon::gui

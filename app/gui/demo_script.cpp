@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -34,9 +35,11 @@ struct Arity {
 };
 const Arity kCommands[] = {{"set", 2, 2},          {"start", 0, 0},   {"wait_steps", 1, 1}, {"wait_done", 0, 0},
                            {"wait_frames", 1, 1},  {"wait_seconds", 1, 1}, {"tab", 1, 1}, {"screenshot", 1, 1},
-                           {"synthetic", 1, 1},    {"measure", 1, 1}, {"stop", 0, 0},       {"quit", 0, 0}};
+                           {"synthetic", 1, 1},    {"measure", 1, 2}, {"stop", 0, 0},       {"quit", 0, 0},
+                           {"mouse", 2, 2},        {"expect_message", 1, 64}};
 
-double now_s() { return ImGui::GetTime(); }
+// A steady clock of our own: ImGui's advances only with frames, and `measure hidden` draws none.
+double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 }  // namespace
 
@@ -77,6 +80,16 @@ std::vector<DemoCommand> load_demo_script(const std::string& text_or_path) {
         throw std::invalid_argument(where + ": '" + c.args[0] + "' is not a count");
       }
     }
+    if (c.name == "measure" && c.args.size() == 2 && c.args[1] != "continuous" && c.args[1] != "idle" &&
+        c.args[1] != "hidden")
+      throw std::invalid_argument(where + ": measure's mode is continuous, idle or hidden");
+    if (c.name == "mouse") {
+      for (const auto& a : c.args) try {
+          train::parse_double(where, a);
+        } catch (const train::ConfigError& e) {
+          throw std::invalid_argument(e.what());
+        }
+    }
     if (c.name == "wait_seconds" || c.name == "measure") {
       try {
         train::parse_double(where, c.args[0]);
@@ -108,7 +121,35 @@ bool DemoRunner::fail(const DemoCommand& c, const std::string& why) {
   return false;
 }
 
-bool DemoRunner::wants_continuous_frames() const { return next_ < commands_.size(); }
+namespace {
+std::string measure_mode(const DemoCommand& c) { return c.args.size() == 2 ? c.args[1] : "continuous"; }
+}  // namespace
+
+// Commands that count frames need them back to back; the others wait as a user would, with the window
+// drawing only when data arrives (so a scripted run trains as fast as an unattended one).
+bool DemoRunner::wants_continuous_frames() const {
+  if (next_ >= commands_.size()) return false;
+  const DemoCommand& c = commands_[next_];
+  if (c.name == "measure") return measure_mode(c) == "continuous";
+  return c.name == "wait_frames" || c.name == "tab" || c.name == "screenshot" || c.name == "mouse";
+}
+
+bool DemoRunner::suppresses_frames() const {
+  return next_ < commands_.size() && commands_[next_].name == "measure" && measure_mode(commands_[next_]) == "hidden";
+}
+
+double DemoRunner::frame_period_ms() const {
+  const bool pacing = next_ < commands_.size() && commands_[next_].name == "measure";
+  return pacing && measure_mode(commands_[next_]) == "continuous" ? 1000.0 / 60.0 : 0.0;
+}
+
+bool DemoRunner::take_cursor_request(double& x, double& y) {
+  if (!cursor_requested_) return false;
+  cursor_requested_ = false;
+  x = cursor_x_;
+  y = cursor_y_;
+  return true;
+}
 
 std::vector<std::string> DemoRunner::take_screenshot_requests() {
   std::vector<std::string> out;
@@ -120,6 +161,7 @@ bool DemoRunner::step(App& app, double frame_ms) {
   if (!error_.empty()) return false;
   if (next_ >= commands_.size()) return false;
   const DemoCommand& c = commands_[next_];
+  if (frame_ms < 0 && wants_continuous_frames()) return true;  // it counts frames: wait for one
   if (command_started_ < 0) {
     command_started_ = now_s();
     frames_waited_ = 0;
@@ -163,19 +205,43 @@ bool DemoRunner::step(App& app, double frame_ms) {
     done = app.run_count() > runs_before_ && !app.loading();
     if (done) synthetic_requested_ = false;
   } else if (c.name == "measure") {
+    const std::string mode = measure_mode(c);
     if (!measuring_) {
       measuring_ = true;
       measured_ = FrameTimes{};
       measure_first_step_ = st.step;
-    } else {
+    } else if (mode != "hidden" && frame_ms >= 0) {
       measured_.ms.push_back(frame_ms);
     }
     done = elapsed >= std::stod(c.args[0]);
     if (done) {
       measuring_ = false;
       measured_.steps_per_s = elapsed > 0 ? static_cast<double>(st.step - measure_first_step_) / elapsed : 0;
-      report_ += frame_time_report(measured_) + "\n";
+      if (mode == "hidden") {
+        hidden_steps_per_s_ = measured_.steps_per_s;
+        char line[120];
+        std::snprintf(line, sizeof line, "measure hidden: no frames drawn; live run %.3f steps/s\n", hidden_steps_per_s_);
+        report_ += line;
+      } else {
+        shown_steps_per_s_ = measured_.steps_per_s;
+        report_ += "measure " + mode + ": " + frame_time_report(measured_) + "\n";
+        if (hidden_steps_per_s_ > 0) {
+          char line[120];
+          std::snprintf(line, sizeof line, "training throughput with the window (%s) / without: %.3f\n", mode.c_str(),
+                        shown_steps_per_s_ / hidden_steps_per_s_);
+          report_ += line;
+        }
+      }
     }
+  } else if (c.name == "mouse") {
+    cursor_requested_ = true;
+    cursor_x_ = std::stod(c.args[0]);
+    cursor_y_ = std::stod(c.args[1]);
+    done = frames_waited_ >= 2;
+  } else if (c.name == "expect_message") {
+    std::string text;
+    for (const auto& a : c.args) text += (text.empty() ? "" : " ") + a;
+    done = app.has_message_containing(text);
   } else if (c.name == "quit") {
     next_ = commands_.size();
     return false;

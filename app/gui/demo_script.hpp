@@ -9,7 +9,12 @@
 //   tab spectra | tab curves
 //   screenshot shot.png   the whole window, read back from the framebuffer (relative to --demo-out)
 //   synthetic 1000000     overlay a made-up run of that many points (waits until it is loaded)
-//   measure 10            redraw continuously for 10 s: frame time p50/p99 and the live run's steps/s
+//   measure 10 [MODE]     for 10 s: frame time p50/p99 and the live run's steps/s. MODE continuous (the
+//                         default): a frame every 16.7 ms, as while a user drags; idle: the window as it
+//                         runs unattended (it draws when data arrives); hidden: no frames at all, the
+//                         headless reference for the throughput ratio
+//   mouse 800 300         put the pointer there (window coordinates), for the crosshair in screenshots
+//   expect_message TEXT   until the status line has shown a message containing TEXT (bad-input tests)
 //   stop                  stop the live run and wait until its end is stored
 //   quit
 // `#` starts a comment. Every wait gives up after --demo-timeout seconds (default 600): the script fails.
@@ -42,12 +47,16 @@ struct FrameTimes {
 class DemoRunner {
  public:
   DemoRunner(std::vector<DemoCommand> commands, std::string out_dir, double timeout_s);
-  // Called once per frame after the frame was drawn. Returns false when the script has ended (quit,
-  // its end, or a failure).
+  // Called after each frame with its duration, and between frames with -1 (commands that count frames
+  // wait for real ones). Returns false when the script has ended (quit, its end, or a failure).
   bool step(App& app, double frame_ms);
+  bool finished() const { return next_ >= commands_.size() || !error_.empty(); }
   bool failed() const { return !error_.empty(); }
   const std::string& error() const { return error_; }
-  bool wants_continuous_frames() const;  // waiting or measuring: the loop must not sleep
+  bool wants_continuous_frames() const;  // the loop must not sleep between frames
+  bool suppresses_frames() const;        // `measure S hidden`: draw nothing, only call step()
+  double frame_period_ms() const;        // > 0: pace frames to this period
+  bool take_cursor_request(double& x, double& y);
   std::vector<std::string> take_screenshot_requests();  // paths to read back after this frame
   std::string report() const { return report_; }
 
@@ -65,6 +74,10 @@ class DemoRunner {
   FrameTimes measured_;
   int64_t measure_first_step_ = 0;
   bool measuring_ = false;
+  std::string measure_mode_;
+  double hidden_steps_per_s_ = -1, shown_steps_per_s_ = -1;
+  bool cursor_requested_ = false;
+  double cursor_x_ = 0, cursor_y_ = 0;
   bool synthetic_requested_ = false;
   size_t runs_before_ = 0;
 };

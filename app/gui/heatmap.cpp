@@ -46,8 +46,9 @@ void HeatmapTexture::update(const std::vector<SpectrumFrame>* frames) {
       }
   }
   if (rows_ == 0) return;
-  log_min_ = std::isfinite(lo) ? lo : 0;
   log_max_ = std::isfinite(hi) ? hi : 1;
+  // Four decades of colour: below that is rounding noise (a rank-r update's tail), drawn darkest.
+  log_min_ = std::isfinite(lo) ? std::max(lo, log_max_ - 4) : log_max_ - 4;
   std::vector<uint32_t> pixels(static_cast<size_t>(columns_) * rows_, 0xff000000u);
   for (int c = 0; c < columns_; ++c) {
     const auto& values = (*frames)[c].values;

@@ -21,8 +21,8 @@ struct PlotSpec {
 
 const std::vector<PlotSpec>& plot_specs() {
   static const std::vector<PlotSpec> specs = {
-      {"Loss (train, validation dots)", {"train_loss", "val_loss"}, true, true},
-      {"Gradient norm (matrices, AdamW group dashed)", {"grad_norm/matrices", "grad_norm/others"}, true, true},
+      {"Loss (train line, validation dots)", {"train_loss", "val_loss"}, true, true},
+      {"Gradient norm (matrices; AdamW group lighter)", {"grad_norm/matrices", "grad_norm/others"}, true, true},
       {"Update norm", {"update_norm"}, true, true},
       {"Learning rate", {"lr"}, true, false},
       {"Step time (ms)", {"step_ms"}, false, true},
@@ -32,9 +32,11 @@ const std::vector<PlotSpec>& plot_specs() {
   return specs;
 }
 
-ImU32 colour_of(int index, float alpha = 1.0f) {
+// A run's colour; `tint` > 0 blends it toward white, for its second series in a plot.
+ImU32 colour_of(int index, float tint = 0.0f) {
   const plot::Rgb c = plot::run_colour(index);
-  return ImGui::ColorConvertFloat4ToU32({c.r, c.g, c.b, alpha});
+  const auto mix = [&](float v) { return v + (1.0f - v) * tint; };
+  return ImGui::ColorConvertFloat4ToU32({mix(c.r), mix(c.g), mix(c.b), 1.0f});
 }
 
 }  // namespace
@@ -109,7 +111,7 @@ void App::draw_curves() {
         ps.raw = &column->raw;
         const bool sparse = std::string(specs[k].metrics[m]) == "val_loss";
         ps.smoothed = specs[k].smooth && !sparse && settings_.smoothing > 0 ? &column->smoothed : nullptr;
-        ps.colour = colour_of(r->colour, m == 0 ? 1.0f : 0.75f);
+        ps.colour = colour_of(r->colour, m == 0 ? 0.0f : 0.45f);
         ps.label = "#" + std::to_string(r->run_id) + " " + specs[k].metrics[m];
         ps.markers = sparse;
         per_plot[k].push_back(ps);

@@ -4,6 +4,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "cli/default_job.hpp"
@@ -63,6 +64,17 @@ void App::validate_run_settings() {
 }
 
 void App::draw_run_panel() {
+  // Settings scroll; the controls and the live status below them always stay in view.
+  const float controls_height = ImGui::GetFrameHeightWithSpacing() * 2 + ImGui::GetTextLineHeightWithSpacing() * 7.5f;
+  ImGui::BeginChild("##settings", {0, std::max(120.0f, ImGui::GetContentRegionAvail().y - controls_height)});
+  draw_run_settings();
+  ImGui::EndChild();
+  ImGui::Separator();
+  draw_run_controls();
+  draw_run_status();
+}
+
+void App::draw_run_settings() {
   const bool locked = session_.status().active;  // a running run's settings are fixed (lr aside)
   ImGui::TextDisabled("RUN SETTINGS");
   if (locked) ImGui::TextDisabled("(fixed while the run is active)");
@@ -142,9 +154,6 @@ void App::draw_run_panel() {
     field_error_.clear();
     validate_run_settings();
   }
-  ImGui::Separator();
-  draw_run_controls();
-  draw_run_status();
 }
 
 void App::draw_run_controls() {

@@ -73,9 +73,9 @@ void App::draw_runs_table() {
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("show");
   ImGui::TableSetupColumn("id");
-  ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableSetupColumn("optimizer");
-  ImGui::TableSetupColumn("settings");
+  ImGui::TableSetupColumn("settings", ImGuiTableColumnFlags_WidthStretch, 0.6f);
   ImGui::TableSetupColumn("status");
   ImGui::TableSetupColumn("train loss");
   ImGui::TableSetupColumn("val loss");

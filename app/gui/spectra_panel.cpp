@@ -122,6 +122,7 @@ void App::draw_spectra() {
     lines.push_back({&latest.back(), nullptr, colour_of(r->colour), "#" + std::to_string(r->run_id) + " step " +
                                                                      std::to_string(fr->back().step), true});
   }
+  y_lo = std::max(y_lo, y_hi * 1e-6);  // six decades: further down is rounding noise
   const plot::Axis index_axis{{0.5, x_hi + 0.5}, plot::Scale::linear};
   const plot::Axis value_axis{plot::fit_minmax(std::isfinite(y_lo) ? y_lo : 1, y_hi > 0 ? y_hi : 10, plot::Scale::log10),
                               plot::Scale::log10};

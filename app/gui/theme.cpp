@@ -35,8 +35,8 @@ std::string apply_theme_and_fonts(float scale) {
   style.ItemSpacing = {8, 5};
   style.ScrollbarSize = 12;
   ImVec4* c = style.Colors;
-  c[ImGuiCol_WindowBg] = {0.10f, 0.105f, 0.12f, 1};
-  c[ImGuiCol_ChildBg] = {0.085f, 0.09f, 0.10f, 1};
+  c[ImGuiCol_WindowBg] = {0.10f, 0.105f, 0.12f, 0};
+  c[ImGuiCol_ChildBg] = {0.085f, 0.09f, 0.10f, 0};
   c[ImGuiCol_PopupBg] = {0.12f, 0.125f, 0.14f, 0.98f};
   c[ImGuiCol_Border] = {0.22f, 0.23f, 0.26f, 1};
   c[ImGuiCol_FrameBg] = {0.16f, 0.17f, 0.19f, 1};

@@ -7,14 +7,17 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 #include <vector>
 
 #include "gui/app.hpp"
 #include "gui/demo_script.hpp"
 #include "gui/exporter.hpp"
+#include "gui/frame_pacer.hpp"
 #include "gui/theme.hpp"
 
 // [SECTION] setup: GLFW, OpenGL 3.2 core, Dear ImGui, fonts
@@ -51,6 +54,28 @@ std::vector<uint8_t> read_pixels(GLFWwindow* window, ImVec2 min, ImVec2 max, int
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadPixels(x0, y0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
   return rgba;
+}
+
+// Set by GLFW's input callbacks (ImGui's backend chains to them): a frame is due at once.
+std::atomic<bool> g_input_seen{true};
+void on_cursor(GLFWwindow*, double, double) { g_input_seen = true; }
+void on_button(GLFWwindow*, int, int, int) { g_input_seen = true; }
+void on_scroll(GLFWwindow*, double, double) { g_input_seen = true; }
+void on_key(GLFWwindow*, int, int, int, int) { g_input_seen = true; }
+void on_char(GLFWwindow*, unsigned int) { g_input_seen = true; }
+void on_window(GLFWwindow*, int, int) { g_input_seen = true; }
+void on_focus(GLFWwindow*, int) { g_input_seen = true; }
+void on_refresh(GLFWwindow*) { g_input_seen = true; }
+
+void watch_input(GLFWwindow* window) {  // before ImGui's backend installs (and chains) its callbacks
+  glfwSetCursorPosCallback(window, on_cursor);
+  glfwSetMouseButtonCallback(window, on_button);
+  glfwSetScrollCallback(window, on_scroll);
+  glfwSetKeyCallback(window, on_key);
+  glfwSetCharCallback(window, on_char);
+  glfwSetWindowSizeCallback(window, on_window);
+  glfwSetWindowFocusCallback(window, on_focus);
+  glfwSetWindowRefreshCallback(window, on_refresh);
 }
 
 double now_ms() {
@@ -108,6 +133,7 @@ int run_window(const WindowOptions& options, std::ostream& out, std::ostream& er
   glfwSwapInterval(1);
   set_window_icon(window);
 
+  watch_input(window);
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
@@ -125,16 +151,30 @@ int run_window(const WindowOptions& options, std::ostream& out, std::ostream& er
     const bool scripted = !script.empty();
 
     // [SECTION] the loop
-    int frames_left = 3;
+    FramePacer pacer;
     double last_frame_ms = 0;
+    if (scripted) glfwSetCursorPos(window, 2, 2);  // screenshots without a stray tooltip
     while (!glfwWindowShouldClose(window)) {
-      if (frames_left > 0 || (scripted && demo.wants_continuous_frames())) {
-        glfwPollEvents();
-      } else {
-        // Nothing to animate: sleep until input or new data (the workers wake us), at most 0.5 s.
-        glfwWaitEventsTimeout(0.5);
-        frames_left = 2;  // ImGui settles hover and layout over a second frame
+      if (scripted && demo.suppresses_frames()) {  // the benchmark's headless reference: draw nothing
+        glfwWaitEventsTimeout(0.05);
+        if (!demo.step(app, 0)) break;
+        continue;
       }
+      if (double cx = 0, cy = 0; scripted && demo.take_cursor_request(cx, cy)) glfwSetCursorPos(window, cx, cy);
+      // Sleep until a frame is due: at once after input, at most 4 a second for new training data,
+      // once a second while a run is active (its clock), else only when something happens.
+      const bool continuous = scripted && demo.wants_continuous_frames();
+      for (;;) {
+        const double wait_s = continuous ? 0 : pacer.seconds_until_due(now_ms(), app.session().status().active);
+        if (wait_s <= 0) break;
+        glfwWaitEventsTimeout(std::min(wait_s, scripted ? 0.05 : 5.0));
+        pacer.note_events(g_input_seen.exchange(false), app.take_data_pending());
+        if (scripted && !demo.step(app, -1)) break;  // the script's clock ticks between frames too
+      }
+      if (scripted && demo.finished()) break;
+      if (continuous) glfwPollEvents();
+      pacer.note_events(g_input_seen.exchange(false), app.take_data_pending());
+      pacer.frame_drawn(now_ms());
       const double started = now_ms();
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
@@ -162,7 +202,9 @@ int run_window(const WindowOptions& options, std::ostream& out, std::ostream& er
       }
       glfwSwapBuffers(window);
       last_frame_ms = now_ms() - started;
-      frames_left = busy ? 2 : frames_left - 1;
+      if (const double period = scripted ? demo.frame_period_ms() : 0; period > last_frame_ms)
+        std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(period - last_frame_ms));
+      if (busy) pacer.note_events(true, false);
       if (scripted && !demo.step(app, last_frame_ms)) break;
     }
     if (scripted) {

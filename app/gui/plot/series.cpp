@@ -110,9 +110,10 @@ constexpr int kMaxLevels = 64;
 size_t Series::first_finite(size_t first, size_t last, bool positive_only) const {
   // Left-end blocks come in ascending order; right-end ones in descending order, so they wait until the
   // left end is exhausted and are then tried innermost first.
+  size_t lo = first, hi = std::min(last, size());
+  if (lo < hi && of_point(ys_[lo]).any(positive_only)) return lo;  // the usual case, without the walk
   BlockRef right[kMaxLevels];
   int right_count = 0;
-  size_t lo = first, hi = std::min(last, size());
   for (int level = 0; lo < hi; ++level, lo >>= 1, hi >>= 1) {
     if (lo & 1) {
       if (block(level, lo).any(positive_only)) return descend(level, lo, positive_only, false);
@@ -130,9 +131,10 @@ size_t Series::first_finite(size_t first, size_t last, bool positive_only) const
 
 size_t Series::last_finite(size_t first, size_t last, bool positive_only) const {
   // The mirror of first_finite: right-end blocks in descending order first, then left-end ones innermost first.
+  size_t lo = first, hi = std::min(last, size());
+  if (lo < hi && of_point(ys_[hi - 1]).any(positive_only)) return hi - 1;
   BlockRef left[kMaxLevels];
   int left_count = 0;
-  size_t lo = first, hi = std::min(last, size());
   for (int level = 0; lo < hi; ++level, lo >>= 1, hi >>= 1) {
     if (hi & 1) {
       if (block(level, hi - 1).any(positive_only)) return descend(level, hi - 1, positive_only, true);
