@@ -66,14 +66,23 @@ RunData* App::find_run(int64_t run_id) {
 
 RunData* App::live_run() { return live_run_id_ > 0 ? find_run(live_run_id_) : nullptr; }
 
-void App::start_run() {
+bool App::start_run() {
   validate_run_settings();
-  if (!config_error_.empty() || !field_error_.empty() || session_.status().active) return;
-  if (!session_.start(settings_.run, settings_.db_path)) return;
+  std::string refused = !field_error_.empty() ? field_error_.begin()->second : config_error_;
+  if (refused.empty() && session_.status().active) refused = "a run is active: stop it first";
+  // Settings the optimizer does not read are hidden in the panel and keep their values for when the
+  // user switches back; the run gets them at their defaults, as the engine requires.
+  const train::RunConfig config = train::without_ignored_settings(settings_.run);
+  if (refused.empty() && !session_.start(config, settings_.db_path)) refused = "the last run is still saving";
+  if (!refused.empty()) {
+    post_message("cannot start: " + refused, true);
+    return false;
+  }
   live_run_id_ = 0;
   live_lr_ = settings_.run.lr;
   save_settings();
-  post_message("starting " + train::settings_name(settings_.run));
+  post_message("starting " + train::settings_name(config));
+  return true;
 }
 
 void App::resume_stored_run(int64_t run_id) {

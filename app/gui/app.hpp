@@ -50,7 +50,7 @@ class App {
   AppSettings& settings() { return settings_; }
   LiveSession& session() { return session_; }
   StoreReader& reader() { return reader_; }
-  void start_run();
+  bool start_run();  // false (and a message saying why) when the settings or the state forbid it
   void resume_stored_run(int64_t run_id);  // loads its stored points first, then trains on
   void select_tab(Tab tab) {
     requested_tab_ = tab;

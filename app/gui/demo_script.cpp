@@ -177,10 +177,10 @@ bool DemoRunner::step(App& app, double frame_ms) {
       return fail(c, e.what());
     }
   } else if (c.name == "start") {
-    if (frames_waited_ == 0) app.start_run();
-    // Started once the worker holds a run id (or it failed at once).
-    done = st.run_id > 0 || (!st.active && st.state == train::RunState::failed);
-    if (done && st.state == train::RunState::failed) return fail(c, st.error);
+    // Done once the worker holds a run id, or the start was refused or failed: the message says why,
+    // and a script about bad input goes on to expect it.
+    if (frames_waited_ == 0) start_refused_ = !app.start_run();
+    done = start_refused_ || st.run_id > 0 || (!st.active && frames_waited_ > 0);
   } else if (c.name == "wait_steps") {
     done = st.step >= std::stoll(c.args[0]) || (!st.active && frames_waited_ > 2);
   } else if (c.name == "wait_done" || c.name == "stop") {

@@ -2,7 +2,7 @@
 // window runs the script one command at a time between frames, exactly as a user's clicks would go.
 //
 //   set steps 20          a run setting, as `limuon-lab train --steps 20` takes it
-//   start                 press Start
+//   start                 press Start (done when the run has an id, or was refused or failed)
 //   wait_steps 10         until the live run has taken 10 steps (or ended)
 //   wait_done             until the live run has ended
 //   wait_frames 5 | wait_seconds 1.5
@@ -79,6 +79,7 @@ class DemoRunner {
   bool cursor_requested_ = false;
   double cursor_x_ = 0, cursor_y_ = 0;
   bool synthetic_requested_ = false;
+  bool start_refused_ = false;
   size_t runs_before_ = 0;
 };
 

@@ -57,7 +57,7 @@ void help_marker(const train::Setting& s) {
 void App::validate_run_settings() {
   config_error_.clear();
   try {
-    settings_.run.validate();
+    train::without_ignored_settings(settings_.run).validate();  // hidden settings do not count
   } catch (const std::exception& e) {
     config_error_ = e.what();
   }

@@ -1,6 +1,7 @@
 #include "gui/store_reader.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <random>
 
@@ -18,6 +19,8 @@ double last_value(const store::Store& db, int64_t run_id, const char* metric) {
 RunList read_list(const std::string& db_path) {
   RunList list;
   list.db_path = db_path;
+  std::error_code ec;
+  if (!std::filesystem::exists(db_path, ec)) return list;  // a new database: the first run creates it
   try {
     store::Store db(db_path, store::Store::Mode::read_only);
     auto records = db.runs();
