@@ -36,7 +36,14 @@ struct Arity {
 const Arity kCommands[] = {{"set", 2, 2},          {"start", 0, 0},   {"wait_steps", 1, 1}, {"wait_done", 0, 0},
                            {"wait_frames", 1, 1},  {"wait_seconds", 1, 1}, {"tab", 1, 1}, {"screenshot", 1, 1},
                            {"synthetic", 1, 1},    {"measure", 1, 2}, {"stop", 0, 0},       {"quit", 0, 0},
-                           {"mouse", 2, 2},        {"expect_message", 1, 64}};
+                           {"mouse", 2, 2},        {"expect_message", 1, 64}, {"x", 1, 1}};
+
+int x_unit_named(const std::string& name) {
+  const char* names[] = {"step", "grad_evals", "samples", "wall_time"};  // XUnit's order
+  for (int i = 0; i < 4; ++i)
+    if (name == names[i]) return i;
+  return -1;
+}
 
 // A steady clock of our own: ImGui's advances only with frames, and `measure hidden` draws none.
 double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
@@ -71,6 +78,8 @@ std::vector<DemoCommand> load_demo_script(const std::string& text_or_path) {
       throw std::invalid_argument(where + ": '" + c.name + "' takes " + std::to_string(arity->low) + " argument(s)");
     if (c.name == "set" && !train::find_setting(c.args[0]))
       throw std::invalid_argument(where + ": no run setting '" + c.args[0] + "'");
+    if (c.name == "x" && x_unit_named(c.args[0]) < 0)
+      throw std::invalid_argument(where + ": x is step, grad_evals, samples or wall_time");
     if (c.name == "tab" && c.args[0] != "curves" && c.args[0] != "spectra")
       throw std::invalid_argument(where + ": tab is 'curves' or 'spectra'");
     if (c.name == "wait_steps" || c.name == "wait_frames" || c.name == "synthetic") {
@@ -233,6 +242,8 @@ bool DemoRunner::step(App& app, double frame_ms) {
         }
       }
     }
+  } else if (c.name == "x") {
+    app.settings().x_unit = static_cast<XUnit>(x_unit_named(c.args[0]));
   } else if (c.name == "mouse") {
     cursor_requested_ = true;
     cursor_x_ = std::stod(c.args[0]);

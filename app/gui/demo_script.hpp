@@ -7,6 +7,7 @@
 //   wait_done             until the live run has ended
 //   wait_frames 5 | wait_seconds 1.5
 //   tab spectra | tab curves
+//   x grad_evals          the curves' x axis: step, grad_evals, samples or wall_time
 //   screenshot shot.png   the whole window, read back from the framebuffer (relative to --demo-out)
 //   synthetic 1000000     overlay a made-up run of that many points (waits until it is loaded)
 //   measure 10 [MODE]     for 10 s: frame time p50/p99 and the live run's steps/s. MODE continuous (the
