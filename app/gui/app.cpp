@@ -28,7 +28,8 @@ App::App(AppSettings settings, std::string settings_path, std::string startup_me
     : settings_(std::move(settings)),
       settings_path_(std::move(settings_path)),
       session_([this] { wake(); }),
-      reader_([this] { wake(); }) {
+      reader_([this] { wake(); }),
+      exporter_([this] { wake(); }) {
   if (settings_.db_path.empty()) settings_.db_path = cli::default_app_db();
   db_field_ = settings_.db_path;
   shared_x_.axis.scale = settings_.log_x ? plot::Scale::log10 : plot::Scale::linear;
@@ -39,7 +40,10 @@ App::App(AppSettings settings, std::string settings_path, std::string startup_me
   open_database(settings_.db_path);
 }
 
-App::~App() { save_settings(); }
+App::~App() {
+  save_settings();
+  session_.shutdown();  // the worker calls wake() until it ends: end it while every member is alive
+}
 
 void App::wake() {
   data_pending_ = true;
@@ -114,8 +118,8 @@ void App::take_new_data() {
     overlay_wanted_[live_run_id_] = true;
     reader_.request_list(settings_.db_path);
   }
+  for (auto& r : runs_) r->live = r->run_id == live_run_id_ && status.active;  // an earlier live run is done
   if (RunData* live = live_run()) {
-    live->live = status.active;
     live->status = train::to_string(status.state);
     train::TrainerEvents events = session_.take_events();
     for (const auto& p : events.metrics) live->add(p, settings_.x_unit, settings_.smoothing);

@@ -40,6 +40,9 @@ class App {
   // (a tab or a screenshot was requested and must be laid out first).
   bool frame();
   std::vector<PixelRequest> take_pixel_requests();
+  void save_png(std::string path, int width, int height, std::vector<uint8_t> rgba_bottom_up) {
+    exporter_.write_png(std::move(path), width, height, std::move(rgba_bottom_up));
+  }
   void wake();  // from any thread: new data waits; the loop draws it soon
   bool take_data_pending() { return data_pending_.exchange(false); }
   void save_settings();
@@ -86,6 +89,7 @@ class App {
 
   AppSettings settings_;
   std::string settings_path_;
+  std::atomic<bool> data_pending_{true};  // before the workers: they set it until they are joined
   LiveSession session_;
   StoreReader reader_;
   Exporter exporter_;
@@ -125,7 +129,6 @@ class App {
   std::deque<std::pair<std::string, bool>> messages_;  // newest last; bool: an error
   double message_time_ = 0;
   bool dirty_ = true;
-  std::atomic<bool> data_pending_{true};
 };
 
 }  // namespace limuon::gui

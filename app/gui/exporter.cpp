@@ -20,43 +20,27 @@ std::string write_png_now(const std::string& path, int width, int height, const 
   return "";
 }
 
-Exporter::Exporter() : thread_([this] { work(); }) {}
-
-Exporter::~Exporter() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    quit_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
-
-void Exporter::post(std::function<ExportMessage()> job) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    jobs_.push_back(std::move(job));
-    ++in_flight_;
-  }
-  wake_.notify_all();
+void Exporter::report(ExportMessage message) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  messages_.push_back(std::move(message));
 }
 
 void Exporter::write_text(std::string path, std::vector<std::string> lines) {
-  post([path = std::move(path), lines = std::move(lines)] {
+  jobs_.post([this, path = std::move(path), lines = std::move(lines)] {
     std::error_code ec;
     const auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     std::ofstream out(path, std::ios::trunc);
     for (const auto& line : lines) out << line << '\n';
     out.close();
-    if (!out) return ExportMessage{"cannot write " + path, true};
-    return ExportMessage{"saved " + path, false};
+    report(out ? ExportMessage{"saved " + path, false} : ExportMessage{"cannot write " + path, true});
   });
 }
 
 void Exporter::write_png(std::string path, int width, int height, std::vector<uint8_t> rgba) {
-  post([path = std::move(path), width, height, rgba = std::move(rgba)] {
+  jobs_.post([this, path = std::move(path), width, height, rgba = std::move(rgba)] {
     const std::string error = write_png_now(path, width, height, rgba);
-    return error.empty() ? ExportMessage{"saved " + path, false} : ExportMessage{error, true};
+    report(error.empty() ? ExportMessage{"saved " + path, false} : ExportMessage{error, true});
   });
 }
 
@@ -65,33 +49,6 @@ std::vector<ExportMessage> Exporter::take_messages() {
   std::vector<ExportMessage> out;
   std::swap(out, messages_);
   return out;
-}
-
-bool Exporter::idle() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return in_flight_ == 0;
-}
-
-void Exporter::work() {
-  for (;;) {
-    std::function<ExportMessage()> job;
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [this] { return quit_ || !jobs_.empty(); });
-      if (jobs_.empty()) return;  // quitting, and every queued write is done
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
-    }
-    ExportMessage message;
-    try {
-      message = job();
-    } catch (const std::exception& e) {
-      message = {e.what(), true};
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    messages_.push_back(std::move(message));
-    --in_flight_;
-  }
 }
 
 }  // namespace limuon::gui

@@ -2,14 +2,13 @@
 // export never holds up a frame. Results come back as messages for the status line.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "gui/job_thread.hpp"
 
 namespace limuon::gui {
 
@@ -20,29 +19,23 @@ struct ExportMessage {
 
 class Exporter {
  public:
-  Exporter();
-  ~Exporter();  // finishes the writes already queued
-  Exporter(const Exporter&) = delete;
-  Exporter& operator=(const Exporter&) = delete;
+  // `wake` runs after each write, so its message shows at once. The destructor finishes every write
+  // already asked for.
+  explicit Exporter(std::function<void()> wake = {}) : jobs_(JobThread::AtExit::finish_queued, std::move(wake)) {}
 
   // Rows of text written as they are, one per line.
   void write_text(std::string path, std::vector<std::string> lines);
   // Tightly packed RGBA rows, bottom row first (as glReadPixels gives them).
   void write_png(std::string path, int width, int height, std::vector<uint8_t> rgba_bottom_up);
   std::vector<ExportMessage> take_messages();
-  bool idle() const;
+  bool idle() const { return !jobs_.busy(); }
 
  private:
-  void post(std::function<ExportMessage()> job);
-  void work();
+  void report(ExportMessage message);
 
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<std::function<ExportMessage()>> jobs_;
-  int in_flight_ = 0;
-  bool quit_ = false;
+  mutable std::mutex mutex_;  // guards messages_
   std::vector<ExportMessage> messages_;
-  std::thread thread_;
+  JobThread jobs_;  // last: its worker may touch the members above until it is joined
 };
 
 // Writes a PNG now, on the calling thread (the demo script's screenshots, which must exist before it

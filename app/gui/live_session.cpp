@@ -22,7 +22,9 @@ bool has_ended(const std::string& status) {
 
 }  // namespace
 
-LiveSession::~LiveSession() {
+LiveSession::~LiveSession() { shutdown(); }
+
+void LiveSession::shutdown() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
 }

@@ -49,6 +49,7 @@ class LiveSession {
   void step_once();
   void set_lr(double lr);
   void stop();  // the run checkpoints and ends as `stopped`; it can be resumed later
+  void shutdown();  // stop() and wait until the run's end is stored (the window is closing)
 
   LiveStatus status() const;
   train::RunConfig config() const;

@@ -76,10 +76,10 @@ void App::draw_runs_table() {
   ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableSetupColumn("optimizer");
   ImGui::TableSetupColumn("settings", ImGuiTableColumnFlags_WidthStretch, 0.6f);
-  ImGui::TableSetupColumn("status");
+  ImGui::TableSetupColumn("status", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 6);
   ImGui::TableSetupColumn("train loss");
   ImGui::TableSetupColumn("val loss");
-  ImGui::TableSetupColumn("created");
+  ImGui::TableSetupColumn("created", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 11);
   ImGui::TableHeadersRow();
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(run_list_.rows.size()));

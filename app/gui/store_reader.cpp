@@ -90,29 +90,8 @@ LoadedRun synthetic_run(int64_t points, XUnit unit, double smoothing) {
 
 }  // namespace
 
-StoreReader::StoreReader(Wake wake) : wake_(std::move(wake)), thread_([this] { work(); }) {}
-
-StoreReader::~StoreReader() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    quit_ = true;
-    jobs_.clear();
-  }
-  wake_worker_.notify_all();
-  thread_.join();
-}
-
-void StoreReader::post(std::function<void()> job) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    jobs_.push_back(std::move(job));
-    ++in_flight_;
-  }
-  wake_worker_.notify_all();
-}
-
 void StoreReader::request_list(const std::string& db_path) {
-  post([this, db_path] {
+  jobs_.post([this, db_path] {
     RunList list = read_list(db_path);
     std::lock_guard<std::mutex> lock(mutex_);
     lists_.push_back(std::move(list));
@@ -120,7 +99,7 @@ void StoreReader::request_list(const std::string& db_path) {
 }
 
 void StoreReader::request_run(const std::string& db_path, int64_t run_id, XUnit unit, double smoothing) {
-  post([this, db_path, run_id, unit, smoothing] {
+  jobs_.post([this, db_path, run_id, unit, smoothing] {
     LoadedRun run = read_run(db_path, run_id, unit, smoothing);
     std::lock_guard<std::mutex> lock(mutex_);
     runs_.push_back(std::move(run));
@@ -128,16 +107,11 @@ void StoreReader::request_run(const std::string& db_path, int64_t run_id, XUnit 
 }
 
 void StoreReader::request_synthetic(int64_t points, XUnit unit, double smoothing) {
-  post([this, points, unit, smoothing] {
+  jobs_.post([this, points, unit, smoothing] {
     LoadedRun run = synthetic_run(points, unit, smoothing);
     std::lock_guard<std::mutex> lock(mutex_);
     runs_.push_back(std::move(run));
   });
-}
-
-bool StoreReader::busy() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return in_flight_ > 0;
 }
 
 std::vector<RunList> StoreReader::take_lists() {
@@ -152,25 +126,6 @@ std::vector<LoadedRun> StoreReader::take_runs() {
   std::vector<LoadedRun> out;
   std::swap(out, runs_);
   return out;
-}
-
-void StoreReader::work() {
-  for (;;) {
-    std::function<void()> job;
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_worker_.wait(lock, [this] { return quit_ || !jobs_.empty(); });
-      if (quit_) return;
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
-    }
-    job();  // each job catches its own errors
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      --in_flight_;
-    }
-    if (wake_) wake_();
-  }
 }
 
 }  // namespace limuon::gui

@@ -4,16 +4,14 @@
 // schema) comes back as a message, never an exception.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "gui/job_thread.hpp"
 #include "gui/run_data.hpp"
 #include "limuon/store/store.hpp"
 
@@ -41,33 +39,22 @@ struct LoadedRun {
 class StoreReader {
  public:
   using Wake = std::function<void()>;
-  explicit StoreReader(Wake wake = {});
-  ~StoreReader();
-  StoreReader(const StoreReader&) = delete;
-  StoreReader& operator=(const StoreReader&) = delete;
+  explicit StoreReader(Wake wake = {}) : jobs_(JobThread::AtExit::drop_queued, std::move(wake)) {}
 
   void request_list(const std::string& db_path);
   void request_run(const std::string& db_path, int64_t run_id, XUnit unit, double smoothing);
   // A made-up run of `points` points (a noisy falling loss with spikes) for the frame-time benchmark.
   void request_synthetic(int64_t points, XUnit unit, double smoothing);
-  bool busy() const;
+  bool busy() const { return jobs_.busy(); }
 
   std::vector<RunList> take_lists();
   std::vector<LoadedRun> take_runs();
 
  private:
-  void work();
-  void post(std::function<void()> job);
-
-  Wake wake_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_worker_;
-  std::deque<std::function<void()>> jobs_;
-  int in_flight_ = 0;
-  bool quit_ = false;
+  mutable std::mutex mutex_;  // guards the results
   std::vector<RunList> lists_;
   std::vector<LoadedRun> runs_;
-  std::thread thread_;  // last: starts after every member above exists
+  JobThread jobs_;  // last: its worker may touch the members above until it is joined
 };
 
 }  // namespace limuon::gui

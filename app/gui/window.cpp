@@ -187,11 +187,10 @@ int run_window(const WindowOptions& options, std::ostream& out, std::ostream& er
       glClearColor(0.08f, 0.085f, 0.095f, 1.0f);
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-      for (const auto& request : app.take_pixel_requests()) {
+      for (const auto& request : app.take_pixel_requests()) {  // a plot saved as PNG: encoded on a worker
         int w = 0, h = 0;
         auto pixels = read_pixels(window, request.min, request.max, w, h);
-        const std::string error = write_png_now(request.path, w, h, pixels);
-        app.post_message(error.empty() ? "saved " + request.path : error, !error.empty());
+        app.save_png(request.path, w, h, std::move(pixels));
       }
       for (const auto& path : demo.take_screenshot_requests()) {
         int w = 0, h = 0;

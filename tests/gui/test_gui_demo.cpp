@@ -189,4 +189,31 @@ TEST(GuiBadInput, DivergingRunIsReportedAndStoredAsDiverged) {
   fs::remove_all(dir);
 }
 
+DemoResult run_command(const std::string& command) {
+  const std::string out = fs::temp_directory_path() / ("limuon-gui-cmd-" + std::to_string(::getpid()) + ".txt");
+  const int status = std::system((command + " > '" + out + "' 2>&1").c_str());
+  std::ifstream log(out);
+  DemoResult r;
+  r.output.assign(std::istreambuf_iterator<char>(log), std::istreambuf_iterator<char>());
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  fs::remove(out);
+  return r;
+}
+
+TEST(GuiBadInput, NoDisplayIsSaidInOneLine) {
+  // A demo needs the window, so there is nothing to fall back to: the message and exit code 1.
+  const auto [status, output] =
+      run_command(std::string("env -u DISPLAY -u WAYLAND_DISPLAY '") + LIMUON_LAB_BINARY + "' --no-remember --demo default");
+  EXPECT_EQ(status, 1) << output;
+  EXPECT_NE(output.find("no display (DISPLAY and WAYLAND_DISPLAY are not set)"), std::string::npos) << output;
+}
+
+TEST(GuiBadInput, OpenGlBelow32IsSaid) {
+  // Mesa can pretend to offer only OpenGL 3.1: the window must say what it needs instead of crashing.
+  const auto [status, output] = run_command(std::string("MESA_GL_VERSION_OVERRIDE=3.1 xvfb-run -a '") +
+                                            LIMUON_LAB_BINARY + "' --no-remember --demo default");
+  EXPECT_EQ(status, 1) << output;
+  EXPECT_NE(output.find("no window: OpenGL 3.2 core is needed"), std::string::npos) << output;
+}
+
 }  // namespace
