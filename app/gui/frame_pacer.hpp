@@ -1,6 +1,6 @@
 // When the window draws its next frame. A frame costs CPU time the training would otherwise get (under
 // a software renderer every pixel does), so the window draws at once only after input (and once more,
-// as ImGui settles hover and layout over two frames); new training data is shown at most 4 times a
+// as ImGui settles hover and layout over two frames); new training data is shown at most twice a
 // second; an active run's clock ticks once a second; with nothing going on it sleeps.
 #pragma once
 
@@ -11,7 +11,7 @@ namespace limuon::gui {
 
 class FramePacer {
  public:
-  static constexpr double kDataPeriodMs = 250, kClockPeriodMs = 1000;
+  static constexpr double kDataPeriodMs = 500, kClockPeriodMs = 1000;
 
   void note_events(bool input, bool data) {
     if (input) settle_frames_ = 2;
