@@ -1,5 +1,6 @@
 #include "cli/default_job.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -38,7 +39,9 @@ std::vector<std::string> config_flags(const train::RunConfig& config) {
   for (const auto& s : train::settings()) {
     const std::string value = s.value(config);
     if (value == s.default_value()) continue;
-    flags.push_back("--" + std::string(s.name));
+    std::string flag = "--" + std::string(s.name);
+    std::replace(flag.begin(), flag.end(), '_', '-');  // as people type them; `train` reads both
+    flags.push_back(flag);
     flags.push_back(value);
   }
   return flags;

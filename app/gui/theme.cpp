@@ -76,7 +76,8 @@ std::string apply_theme_and_fonts(float scale) {
 }
 
 void set_window_icon(GLFWwindow* window) {
-  const std::string path = find_asset("icons/limuon-lab-64.png");
+  std::string path = find_asset("../icons/hicolor/64x64/apps/limuon-lab.png");  // installed
+  if (path.empty()) path = find_asset("icons/limuon-lab-64.png");                // the source tree
   if (path.empty()) return;  // the window manager's default icon is fine
   int w = 0, h = 0, channels = 0;
   unsigned char* pixels = stbi_load(path.c_str(), &w, &h, &channels, 4);
