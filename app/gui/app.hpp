@@ -63,6 +63,11 @@ class App {
   void post_message(const std::string& message, bool error = false);
   bool loading() const { return reader_.busy(); }
   bool has_message_containing(const std::string& text) const;
+  bool lists_run(int64_t run_id) const {
+    for (const auto& row : run_list_.rows)
+      if (row.record.id == run_id) return true;
+    return false;
+  }
   size_t run_count() const { return runs_.size(); }
 
  private:

@@ -36,7 +36,8 @@ struct Arity {
 const Arity kCommands[] = {{"set", 2, 2},          {"start", 0, 0},   {"wait_steps", 1, 1}, {"wait_done", 0, 0},
                            {"wait_frames", 1, 1},  {"wait_seconds", 1, 1}, {"tab", 1, 1}, {"screenshot", 1, 1},
                            {"synthetic", 1, 1},    {"measure", 1, 2}, {"stop", 0, 0},       {"quit", 0, 0},
-                           {"mouse", 2, 2},        {"expect_message", 1, 64}, {"x", 1, 1}};
+                           {"mouse", 2, 2},        {"expect_message", 1, 64}, {"x", 1, 1},
+                           {"resume", 1, 1}};
 
 int x_unit_named(const std::string& name) {
   const char* names[] = {"step", "grad_evals", "samples", "wall_time"};  // XUnit's order
@@ -82,7 +83,7 @@ std::vector<DemoCommand> load_demo_script(const std::string& text_or_path) {
       throw std::invalid_argument(where + ": x is step, grad_evals, samples or wall_time");
     if (c.name == "tab" && c.args[0] != "curves" && c.args[0] != "spectra")
       throw std::invalid_argument(where + ": tab is 'curves' or 'spectra'");
-    if (c.name == "wait_steps" || c.name == "wait_frames" || c.name == "synthetic") {
+    if (c.name == "wait_steps" || c.name == "wait_frames" || c.name == "synthetic" || c.name == "resume") {
       try {
         if (train::parse_int(where, c.args[0]) < 0) throw train::ConfigError("negative");
       } catch (const train::ConfigError&) {
@@ -190,6 +191,15 @@ bool DemoRunner::step(App& app, double frame_ms) {
     // and a script about bad input goes on to expect it.
     if (frames_waited_ == 0) start_refused_ = !app.start_run();
     done = start_refused_ || st.run_id > 0 || (!st.active && frames_waited_ > 0);
+  } else if (c.name == "resume") {
+    // Once the runs table lists it, as a user would press its resume button.
+    const int64_t id = std::stoll(c.args[0]);
+    if (!resume_pressed_ && app.lists_run(id)) {
+      app.resume_stored_run(id);
+      resume_pressed_ = true;
+    }
+    done = resume_pressed_ && (st.run_id == id || (!st.active && app.has_message_containing("run " + c.args[0])));
+    if (done) resume_pressed_ = false;
   } else if (c.name == "wait_steps") {
     done = st.step >= std::stoll(c.args[0]) || (!st.active && frames_waited_ > 2);
   } else if (c.name == "wait_done" || c.name == "stop") {

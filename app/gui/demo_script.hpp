@@ -3,6 +3,7 @@
 //
 //   set steps 20          a run setting, as `limuon-lab train --steps 20` takes it
 //   start                 press Start (done when the run has an id, or was refused or failed)
+//   resume 3              press run 3's resume button in the runs table (once the table lists it)
 //   wait_steps 10         until the live run has taken 10 steps (or ended)
 //   wait_done             until the live run has ended
 //   wait_frames 5 | wait_seconds 1.5
@@ -81,6 +82,7 @@ class DemoRunner {
   double cursor_x_ = 0, cursor_y_ = 0;
   bool synthetic_requested_ = false;
   bool start_refused_ = false;
+  bool resume_pressed_ = false;
   size_t runs_before_ = 0;
 };
 

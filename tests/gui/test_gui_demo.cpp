@@ -120,6 +120,31 @@ TEST(GuiSmoke, ScriptedRunLandsInTheDatabaseAndOnScreen) {
   fs::remove_all(dir);
 }
 
+TEST(GuiSmoke, ARunLeftWhenTheWindowClosedResumesInTheNextSession) {
+  const fs::path dir = fresh_dir("resume");
+  const std::string db = (dir / "runs.db").string();
+  // Quitting mid-run: the run checkpoints and is stored as stopped.
+  auto first = run_demo(dir, "set steps 20\nset checkpoint_every 4\nset eval_every 5\nstart\nwait_steps 6\nquit\n", db);
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  {
+    limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+    ASSERT_EQ(store.runs().size(), 1u);
+    EXPECT_EQ(store.runs()[0].status, "stopped");
+    EXPECT_LT(store.series(store.runs()[0].id, "train_loss").size(), 20u);
+  }
+  // A new session resumes it from the runs table; it finishes with every step's loss, each once.
+  auto second = run_demo(dir, "resume 1\nwait_done\nquit\n", db);
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+  const auto runs = store.runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].status, "finished");
+  const auto losses = store.series(runs[0].id, "train_loss");
+  ASSERT_EQ(losses.size(), 20u);
+  for (size_t i = 0; i < losses.size(); ++i) EXPECT_EQ(losses[i].step, static_cast<int64_t>(i + 1));
+  fs::remove_all(dir);
+}
+
 // A script that expects the window to report `message`, and the app to end normally after it.
 void expect_reported(const fs::path& dir, const std::string& db, const std::string& script, const std::string& message) {
   const auto [status, output] = run_demo(dir, script + "expect_message " + message + "\nscreenshot shown.png\nquit\n", db);
