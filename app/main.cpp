@@ -9,6 +9,7 @@
 
 #include "cli/cli.hpp"
 #include "cli/default_job.hpp"
+#include "limuon/train/parse_number.hpp"
 #include "limuon/util/runtime_env.hpp"
 #ifdef LIMUON_HAVE_GUI
 #include "gui/window.hpp"
@@ -71,7 +72,7 @@ bool parse_window_flags(std::vector<std::string> args, limuon::gui::WindowOption
     if (flag == "--demo-out") o.demo_out = value;
     if (flag == "--demo-timeout") {
       try {
-        o.demo_timeout_s = std::stod(value);
+        o.demo_timeout_s = limuon::train::parse_double("--demo-timeout", value);
       } catch (const std::exception&) {
         o.demo_timeout_s = -1;
       }

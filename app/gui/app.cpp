@@ -83,22 +83,30 @@ bool App::start_run() {
     return false;
   }
   live_run_id_ = 0;
-  live_lr_ = settings_.run.lr;
   save_settings();
   post_message("starting " + train::settings_name(config));
   return true;
 }
 
-void App::resume_stored_run(int64_t run_id) {
-  if (session_.status().active) return;
+bool App::resume_stored_run(int64_t run_id) {
+  if (session_.status().active || resume_after_load_ != 0) {
+    post_message("cannot resume run " + std::to_string(run_id) + ": another run is active or being resumed", true);
+    return false;
+  }
   overlay_wanted_[run_id] = true;
-  if (find_run(run_id)) {
-    if (session_.resume_stored(run_id, settings_.db_path)) post_message("resuming run " + std::to_string(run_id));
-    return;
+  if (RunData* r = find_run(run_id)) {
+    r->visible = true;
+    if (!session_.resume_stored(run_id, settings_.db_path)) {
+      post_message("cannot resume run " + std::to_string(run_id) + ": the last run is still saving", true);
+      return false;
+    }
+    post_message("resuming run " + std::to_string(run_id));
+    return true;
   }
   // Its stored points go on screen first, so the new ones continue the same curves.
   resume_after_load_ = run_id;
   reader_.request_run(settings_.db_path, run_id, settings_.x_unit, settings_.smoothing);
+  return true;
 }
 
 void App::take_new_data() {
@@ -117,6 +125,8 @@ void App::take_new_data() {
     }
     overlay_wanted_[live_run_id_] = true;
     reader_.request_list(settings_.db_path);
+    const train::RunConfig live_config = session_.config();
+    live_lr_ = live_config.optimizer == "adamw" ? live_config.adamw_lr : live_config.lr;  // what set_lr changes
   }
   for (auto& r : runs_) r->live = r->run_id == live_run_id_ && status.active;  // an earlier live run is done
   if (RunData* live = live_run()) {
@@ -144,6 +154,7 @@ void App::take_new_data() {
   for (auto& loaded : reader_.take_runs()) {
     if (!loaded.run) {
       post_message(loaded.error, true);
+      resume_after_load_ = 0;  // a run that cannot be loaded is not resumed either
       continue;
     }
     if (loaded.run->run_id != 0 && (loaded.db_path != settings_.db_path || !overlay_wanted_[loaded.run->run_id]))
@@ -158,6 +169,7 @@ void App::take_new_data() {
     if (id != 0 && id == resume_after_load_) {
       resume_after_load_ = 0;
       if (session_.resume_stored(id, settings_.db_path)) post_message("resuming run " + std::to_string(id));
+      else post_message("cannot resume run " + std::to_string(id) + ": a run is active", true);
     }
   }
   for (auto& m : exporter_.take_messages()) post_message(m.text, m.error);
@@ -166,7 +178,8 @@ void App::take_new_data() {
 void App::set_overlay(int64_t run_id, bool shown) {
   overlay_wanted_[run_id] = shown;
   if (shown) {
-    if (!find_run(run_id)) reader_.request_run(settings_.db_path, run_id, settings_.x_unit, settings_.smoothing);
+    if (RunData* r = find_run(run_id)) r->visible = true;
+    else reader_.request_run(settings_.db_path, run_id, settings_.x_unit, settings_.smoothing);
     return;
   }
   if (run_id == live_run_id_) {  // the live run stays (it is still being fed); it is only hidden
@@ -187,12 +200,15 @@ void App::rebuild_series() {
 void App::open_database(const std::string& path) {
   if (path.empty()) return;
   if (path != settings_.db_path) {
-    // Runs of the old database leave the plots; the live run keeps training into its own database.
-    runs_.erase(std::remove_if(runs_.begin(), runs_.end(),
-                               [&](const auto& r) { return r->run_id != live_run_id_ && r->run_id != 0; }),
-                runs_.end());
+    // Run ids start at 1 in every database: the runs on screen must all come from the open one.
+    if (session_.status().active || resume_after_load_ != 0) {
+      post_message("stop the live run before opening another database", true);
+      db_field_ = settings_.db_path;
+      return;
+    }
+    runs_.erase(std::remove_if(runs_.begin(), runs_.end(), [](const auto& r) { return r->run_id != 0; }), runs_.end());
     overlay_wanted_.clear();
-    if (session_.status().active) overlay_wanted_[live_run_id_] = true;
+    live_run_id_ = 0;
   }
   settings_.db_path = path;
   db_field_ = path;
@@ -224,9 +240,11 @@ void App::export_plot_csv(const std::string& title, const std::vector<PlotSeries
 }
 
 std::vector<PixelRequest> App::take_pixel_requests() {
-  std::vector<PixelRequest> out;
-  std::swap(out, pixel_requests_);
-  return out;
+  // A request waits one frame: the frame it was made in still shows the menu it was made from.
+  std::vector<PixelRequest> ready, waiting;
+  for (auto& r : pixel_requests_) (r.frames_to_wait-- > 0 ? waiting : ready).push_back(std::move(r));
+  pixel_requests_ = std::move(waiting);
+  return ready;
 }
 
 // [SECTION] the frame
@@ -279,7 +297,7 @@ bool App::frame() {
   ImGui::EndChild();
   draw_status_bar();
   ImGui::End();
-  return tab_requested_ || !pixel_requests_.empty();
+  return !pixel_requests_.empty();
 }
 
 // [SECTION] messages

@@ -29,6 +29,7 @@ enum class Tab { curves, spectra };
 struct PixelRequest {
   std::string path;
   ImVec2 min{0, 0}, max{0, 0};  // in window coordinates; max.x <= min.x: the whole window
+  int frames_to_wait = 1;
 };
 
 class App {
@@ -37,7 +38,7 @@ class App {
   ~App();
 
   // One frame: take new data, then draw every panel. Returns true when the next frame is needed at once
-  // (a tab or a screenshot was requested and must be laid out first).
+  // (a plot's PNG waits for a frame without the menu it was asked from).
   bool frame();
   std::vector<PixelRequest> take_pixel_requests();
   void save_png(std::string path, int width, int height, std::vector<uint8_t> rgba_bottom_up) {
@@ -54,7 +55,8 @@ class App {
   LiveSession& session() { return session_; }
   StoreReader& reader() { return reader_; }
   bool start_run();  // false (and a message saying why) when the settings or the state forbid it
-  void resume_stored_run(int64_t run_id);  // loads its stored points first, then trains on
+  // Loads its stored points first, then trains on; false (and a message) when it cannot now.
+  bool resume_stored_run(int64_t run_id);
   void select_tab(Tab tab) {
     requested_tab_ = tab;
     tab_requested_ = true;

@@ -85,9 +85,10 @@ std::vector<DemoCommand> load_demo_script(const std::string& text_or_path) {
       throw std::invalid_argument(where + ": tab is 'curves' or 'spectra'");
     if (c.name == "wait_steps" || c.name == "wait_frames" || c.name == "synthetic" || c.name == "resume") {
       try {
-        if (train::parse_int(where, c.args[0]) < 0) throw train::ConfigError("negative");
+        const int64_t n = train::parse_int(where, c.args[0]);
+        if (n < 0 || n > 1'000'000'000) throw train::ConfigError("out of range");
       } catch (const train::ConfigError&) {
-        throw std::invalid_argument(where + ": '" + c.args[0] + "' is not a count");
+        throw std::invalid_argument(where + ": '" + c.args[0] + "' is not a count in [0, 1e9]");
       }
     }
     if (c.name == "measure" && c.args.size() == 2 && c.args[1] != "continuous" && c.args[1] != "idle" &&
@@ -171,12 +172,15 @@ bool DemoRunner::step(App& app, double frame_ms) {
   if (!error_.empty()) return false;
   if (next_ >= commands_.size()) return false;
   const DemoCommand& c = commands_[next_];
-  if (frame_ms < 0 && wants_continuous_frames()) return true;  // it counts frames: wait for one
   if (command_started_ < 0) {
     command_started_ = now_s();
     frames_waited_ = 0;
   }
   const double elapsed = now_s() - command_started_;
+  if (frame_ms < 0 && wants_continuous_frames()) {  // it counts frames: wait for one (not forever)
+    if (elapsed > timeout_s_) return fail(c, "gave up after " + std::to_string(static_cast<int>(timeout_s_)) + " s");
+    return true;
+  }
   bool done = true;
   const LiveStatus st = app.session().status();
   if (c.name == "set") {
@@ -189,16 +193,20 @@ bool DemoRunner::step(App& app, double frame_ms) {
   } else if (c.name == "start") {
     // Done once the worker holds a run id, or the start was refused or failed: the message says why,
     // and a script about bad input goes on to expect it.
-    if (frames_waited_ == 0) start_refused_ = !app.start_run();
-    done = start_refused_ || st.run_id > 0 || (!st.active && frames_waited_ > 0);
+    if (frames_waited_ == 0) {
+      run_before_ = st.run_id;
+      start_refused_ = !app.start_run();
+    }
+    const LiveStatus now = app.session().status();
+    done = start_refused_ || (now.run_id > 0 && now.run_id != run_before_) || (!now.active && frames_waited_ > 0);
   } else if (c.name == "resume") {
     // Once the runs table lists it, as a user would press its resume button.
     const int64_t id = std::stoll(c.args[0]);
     if (!resume_pressed_ && app.lists_run(id)) {
-      app.resume_stored_run(id);
+      resume_refused_ = !app.resume_stored_run(id);
       resume_pressed_ = true;
     }
-    done = resume_pressed_ && (st.run_id == id || (!st.active && app.has_message_containing("run " + c.args[0])));
+    done = resume_pressed_ && (resume_refused_ || st.run_id == id);
     if (done) resume_pressed_ = false;
   } else if (c.name == "wait_steps") {
     done = st.step >= std::stoll(c.args[0]) || (!st.active && frames_waited_ > 2);

@@ -82,7 +82,8 @@ class DemoRunner {
   double cursor_x_ = 0, cursor_y_ = 0;
   bool synthetic_requested_ = false;
   bool start_refused_ = false;
-  bool resume_pressed_ = false;
+  bool resume_pressed_ = false, resume_refused_ = false;
+  int64_t run_before_ = 0;
   size_t runs_before_ = 0;
 };
 

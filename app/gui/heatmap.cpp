@@ -26,15 +26,25 @@ ImTextureID HeatmapTexture::texture() const {
   return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture_));
 }
 
-void HeatmapTexture::update(const std::vector<SpectrumFrame>* frames) {
+size_t HeatmapTexture::frame_of_column(int column) const {
+  return column_frames_.empty() ? 0 : column_frames_[std::clamp<size_t>(column, 0, column_frames_.size() - 1)];
+}
+
+void HeatmapTexture::update(const std::vector<SpectrumFrame>* frames, const std::string& key) {
   const size_t count = frames ? frames->size() : 0;
   const int64_t last_step = count ? frames->back().step : -1;
-  if (frames == source_ && count == source_count_ && last_step == source_last_step_) return;
-  source_ = frames;
+  if (key == source_key_ && count == source_count_ && last_step == source_last_step_) return;
+  source_key_ = key;
   source_count_ = count;
   source_last_step_ = last_step;
-  columns_ = static_cast<int>(count);
   rows_ = 0;
+  column_frames_.clear();
+  GLint max_size = 0;
+  glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_size);
+  const size_t cap = static_cast<size_t>(std::max(1, std::min<int>(kMaxColumns, max_size)));
+  for (size_t c = 0, n = std::min(count, cap); c < n; ++c)  // evenly spread, the last frame included
+    column_frames_.push_back(n == 1 ? count - 1 : c * (count - 1) / (n - 1));
+  columns_ = static_cast<int>(column_frames_.size());
   if (count == 0) return;
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (const auto& f : *frames) {
@@ -51,7 +61,7 @@ void HeatmapTexture::update(const std::vector<SpectrumFrame>* frames) {
   log_min_ = std::isfinite(lo) ? std::max(lo, log_max_ - 4) : log_max_ - 4;
   std::vector<uint32_t> pixels(static_cast<size_t>(columns_) * rows_, 0xff000000u);
   for (int c = 0; c < columns_; ++c) {
-    const auto& values = (*frames)[c].values;
+    const auto& values = (*frames)[column_frames_[static_cast<size_t>(c)]].values;
     for (int r = 0; r < static_cast<int>(values.size()); ++r)
       pixels[static_cast<size_t>(r) * columns_ + c] = heat_rgba(values[r], log_min_, log_max_);
   }

@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "gui/run_data.hpp"
@@ -19,8 +20,10 @@ class HeatmapTexture {
   HeatmapTexture(const HeatmapTexture&) = delete;
   HeatmapTexture& operator=(const HeatmapTexture&) = delete;
 
-  // Uploads when `frames` differ from the last upload (by address, count and last step).
-  void update(const std::vector<SpectrumFrame>* frames);
+  // Uploads when the frames differ from the last upload: another `key` (run, matrix and kind), or
+  // another count or last step. More frames than kMaxColumns are sampled evenly, the last one kept.
+  void update(const std::vector<SpectrumFrame>* frames, const std::string& key);
+  size_t frame_of_column(int column) const;  // the index in `frames` that a texture column shows
   ImTextureID texture() const;
   int columns() const { return columns_; }
   int rows() const { return rows_; }
@@ -28,8 +31,10 @@ class HeatmapTexture {
   double log_max() const { return log_max_; }
 
  private:
+  static constexpr int kMaxColumns = 2048;
   unsigned int texture_ = 0;
-  const std::vector<SpectrumFrame>* source_ = nullptr;
+  std::string source_key_;
+  std::vector<size_t> column_frames_;
   size_t source_count_ = 0;
   int64_t source_last_step_ = -1;
   int columns_ = 0, rows_ = 0;

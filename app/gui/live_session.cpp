@@ -46,7 +46,7 @@ bool LiveSession::launch(std::function<void()> body) {
     try {
       body();
     } catch (const std::exception& e) {  // nothing escapes the worker: the window shows the reason
-      fail(e.what());
+      fail(std::string("the run could not go on: ") + e.what());
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -58,15 +58,15 @@ bool LiveSession::launch(std::function<void()> body) {
   return true;
 }
 
-bool LiveSession::start(const train::RunConfig& config, const std::string& db_path, bool start_paused) {
-  return launch([this, config, db_path, start_paused] { work_new(config, db_path, start_paused); });
+bool LiveSession::start(const train::RunConfig& config, const std::string& db_path) {
+  return launch([this, config, db_path] { work_new(config, db_path); });
 }
 
 bool LiveSession::resume_stored(int64_t run_id, const std::string& db_path) {
   return launch([this, run_id, db_path] { work_resume(run_id, db_path); });
 }
 
-void LiveSession::work_new(train::RunConfig config, std::string db_path, bool start_paused) {
+void LiveSession::work_new(train::RunConfig config, std::string db_path) {
   config.validate();
   if (config.name.empty()) config.name = config.summary();
   int64_t run_id = 0;
@@ -74,7 +74,7 @@ void LiveSession::work_new(train::RunConfig config, std::string db_path, bool st
     store::Store db(db_path);
     run_id = db.create_run(config.name, config.to_json(), std::nullopt);
   }
-  drive(run_id, config, db_path, start_paused);
+  drive(run_id, config, db_path);
 }
 
 void LiveSession::work_resume(int64_t run_id, std::string db_path) {
@@ -87,18 +87,16 @@ void LiveSession::work_resume(int64_t run_id, std::string db_path) {
       throw std::runtime_error("run " + std::to_string(run_id) + " already ended (" + stored->status + ")");
     config = train::RunConfig::from_stored_json(stored->config_json);
   }
-  drive(run_id, config, db_path, false);
+  drive(run_id, config, db_path);
 }
 
-void LiveSession::drive(int64_t run_id, const train::RunConfig& config, const std::string& db_path,
-                        bool start_paused) {
+void LiveSession::drive(int64_t run_id, const train::RunConfig& config, const std::string& db_path) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     status_.run_id = run_id;
     status_.name = config.name;
     status_.total_steps = config.total_steps();
     config_ = config;
-    if (start_paused) commands_.pause = true;
   }
   notify();
   store::Store db(db_path);
@@ -113,6 +111,15 @@ void LiveSession::drive(int64_t run_id, const train::RunConfig& config, const st
   };
   const auto outcome = sweep::run_queue(db, {{run_id, config, nullptr}}, options);
   if (outcome.busy > 0) fail("run " + std::to_string(run_id) + " is being run by another limuon-lab process");
+  bool reported = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    reported = status_.state == train::RunState::failed;
+  }
+  if (outcome.failed > 0 && !reported) {  // it failed before its trainer ran (a lock file, a stored config)
+    const auto stored = db.run(run_id);
+    fail("run " + std::to_string(run_id) + " failed: " + (stored ? stored->error : std::string("see the database")));
+  }
 }
 
 void LiveSession::on_poll(train::Trainer& trainer, bool ended) {
@@ -128,6 +135,13 @@ void LiveSession::on_poll(train::Trainer& trainer, bool ended) {
                         std::make_move_iterator(events.metrics.end()));
   inbox_.spectra.insert(inbox_.spectra.end(), std::make_move_iterator(events.spectra.begin()),
                         std::make_move_iterator(events.spectra.end()));
+  // Bounded like the trainer's display stream: a GUI that stops taking (hung, measuring hidden) must not
+  // grow memory without limit. The oldest go; the store has every event anyway.
+  const train::DisplayCapacity cap;
+  if (inbox_.metrics.size() > cap.metrics)
+    inbox_.metrics.erase(inbox_.metrics.begin(), inbox_.metrics.end() - static_cast<std::ptrdiff_t>(cap.metrics));
+  if (inbox_.spectra.size() > cap.spectra)
+    inbox_.spectra.erase(inbox_.spectra.begin(), inbox_.spectra.end() - static_cast<std::ptrdiff_t>(cap.spectra));
   LiveStatus& s = status_;
   s.state = trainer.state();
   s.step = trainer.step();
@@ -187,7 +201,7 @@ void LiveSession::step_once() {
 void LiveSession::set_lr(double lr) {
   std::lock_guard<std::mutex> lock(mutex_);
   commands_.lr = lr;
-  config_.lr = lr;
+  (config_.optimizer == "adamw" ? config_.adamw_lr : config_.lr) = lr;  // the first group's rate, as set_lr sets
 }
 
 void LiveSession::stop() { stop_ = true; }

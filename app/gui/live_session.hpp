@@ -39,8 +39,8 @@ class LiveSession {
   LiveSession(const LiveSession&) = delete;
   LiveSession& operator=(const LiveSession&) = delete;
 
-  // A new run in `db_path` (false when a run is still active). `start_paused`: wait at step 0.
-  bool start(const train::RunConfig& config, const std::string& db_path, bool start_paused = false);
+  // A new run in `db_path` (false when a run is still active).
+  bool start(const train::RunConfig& config, const std::string& db_path);
   // Continues a stored run from its checkpoint, with its stored settings.
   bool resume_stored(int64_t run_id, const std::string& db_path);
 
@@ -64,9 +64,9 @@ class LiveSession {
     double lr = -1;
   };
   bool launch(std::function<void()> body);
-  void work_new(train::RunConfig config, std::string db_path, bool start_paused);
+  void work_new(train::RunConfig config, std::string db_path);
   void work_resume(int64_t run_id, std::string db_path);
-  void drive(int64_t run_id, const train::RunConfig& config, const std::string& db_path, bool start_paused);
+  void drive(int64_t run_id, const train::RunConfig& config, const std::string& db_path);
   void on_poll(train::Trainer& trainer, bool ended);
   void fail(const std::string& message);
   void notify() {

@@ -122,7 +122,8 @@ void App::draw_curves() {
   fit_shared_x(shared_x_, everything);
 
   // A grid of plots, two per row, scrolling when the window is short.
-  ImGui::BeginChild("##plots", {0, 0}, false);
+  // While the pointer is on a plot the wheel zooms it; the grid must not scroll at the same time.
+  ImGui::BeginChild("##plots", {0, 0}, false, shared_x_.hovering ? ImGuiWindowFlags_NoScrollWithMouse : 0);
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   const float width = (ImGui::GetContentRegionAvail().x - spacing) / 2;
   const float height = std::max(180.0f, (ImGui::GetContentRegionAvail().y - 3 * ImGui::GetStyle().ItemSpacing.y) / 3.2f);

@@ -49,7 +49,7 @@ struct RunData {
 
   double x_of(int64_t step, double wall_s, XUnit unit) const;
   // Adds points in arrival order; a repeated step (a resumed run replays the steps after its last
-  // checkpoint) replaces nothing here: series only grow, and the replayed values are bit-identical.
+  // checkpoint) is dropped: series only grow, and the first copy of a step stays.
   void add(const train::MetricPoint& point, XUnit unit, double smoothing);
   void add(const train::Spectrum& spectrum);
   // Rebuilds every series for another x unit or smoothing weight: O(points).

@@ -16,7 +16,7 @@ namespace limuon::gui {
 
 namespace {
 
-// Sections of the panel; a setting missing here (added to the engine later) lands in "More".
+// Sections of the panel; a setting missing here (added to the engine later) is drawn in the last one.
 struct Section {
   const char* title;
   std::vector<std::string_view> names;
@@ -133,6 +133,12 @@ void App::draw_run_settings() {
       for (const auto& s : train::settings())
         if (!in_a_section(s.name)) draw_setting(s);
   }
+  if (ImGui::Button("Reset to the classroom default")) {
+    settings_.run = cli::default_experiment();
+    field_text_.clear();
+    field_error_.clear();
+    changed = true;
+  }
   ImGui::EndDisabled();
   if (changed) {
     // Errors of settings the new optimizer does not read no longer block a start.
@@ -147,12 +153,6 @@ void App::draw_run_settings() {
     ImGui::PushTextWrapPos(0);
     ImGui::TextColored({1.0f, 0.45f, 0.4f, 1}, "%s", config_error_.c_str());
     ImGui::PopTextWrapPos();
-  }
-  if (ImGui::Button("Reset to the classroom default")) {
-    settings_.run = cli::default_experiment();
-    field_text_.clear();
-    field_error_.clear();
-    validate_run_settings();
   }
 }
 
@@ -187,7 +187,7 @@ void App::draw_run_controls() {
   ImGui::TextUnformatted("lr now");
   ImGui::SameLine(120);
   ImGui::SetNextItemWidth(-1);
-  if (live_lr_ <= 0) live_lr_ = settings_.run.lr;
+  if (live_lr_ <= 0) live_lr_ = settings_.run.optimizer == "adamw" ? settings_.run.adamw_lr : settings_.run.lr;
   if (ImGui::InputDouble("##live_lr", &live_lr_, 0, 0, "%.6g", ImGuiInputTextFlags_EnterReturnsTrue)) {
     if (std::isfinite(live_lr_) && live_lr_ > 0) {
       session_.set_lr(live_lr_);

@@ -72,7 +72,7 @@ void App::draw_spectra() {
 
   // Heatmap: step across, singular-value index down.
   const std::vector<SpectrumFrame>* frames = frames_of(*chosen, spectra_param_, kind);
-  heatmap_.update(frames);
+  heatmap_.update(frames, settings_.db_path + "/" + std::to_string(chosen->run_id) + "/" + spectra_param_ + "/" + kind);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float heat_w = avail.x * 0.5f - 8, heat_h = std::max(160.0f, avail.y * 0.55f);
   ImGui::BeginGroup();
@@ -90,7 +90,7 @@ void App::draw_spectra() {
       const ImVec2 m = ImGui::GetIO().MousePos;
       const int col = std::clamp(static_cast<int>((m.x - at.x) / heat_w * heatmap_.columns()), 0, heatmap_.columns() - 1);
       const int row = std::clamp(static_cast<int>((m.y - at.y) / (heat_h - 40) * heatmap_.rows()), 0, heatmap_.rows() - 1);
-      const auto& f = (*frames)[col];
+      const auto& f = (*frames)[heatmap_.frame_of_column(col)];
       if (row < static_cast<int>(f.values.size()))
         ImGui::SetTooltip("step %lld, singular value %d: %.4g", static_cast<long long>(f.step), row + 1, f.values[row]);
     }

@@ -161,18 +161,18 @@ int run_window(const WindowOptions& options, std::ostream& out, std::ostream& er
         continue;
       }
       if (double cx = 0, cy = 0; scripted && demo.take_cursor_request(cx, cy)) glfwSetCursorPos(window, cx, cy);
-      // Sleep until a frame is due: at once after input, at most 4 a second for new training data,
+      // Sleep until a frame is due: at once after input, at most twice a second for new training data,
       // once a second while a run is active (its clock), else only when something happens.
-      const bool continuous = scripted && demo.wants_continuous_frames();
       for (;;) {
-        const double wait_s = continuous ? 0 : pacer.seconds_until_due(now_ms(), app.session().status().active);
+        if (scripted && demo.wants_continuous_frames()) break;  // a command that counts frames
+        const double wait_s = pacer.seconds_until_due(now_ms(), app.session().status().active);
         if (wait_s <= 0) break;
         glfwWaitEventsTimeout(std::min(wait_s, scripted ? 0.05 : 5.0));
         pacer.note_events(g_input_seen.exchange(false), app.take_data_pending());
         if (scripted && !demo.step(app, -1)) break;  // the script's clock ticks between frames too
       }
       if (scripted && demo.finished()) break;
-      if (continuous) glfwPollEvents();
+      glfwPollEvents();
       pacer.note_events(g_input_seen.exchange(false), app.take_data_pending());
       pacer.frame_drawn(now_ms());
       const double started = now_ms();

@@ -156,7 +156,9 @@ TEST(GuiBadInput, DamagedDatabaseIsReportedAndLeftAsItWas) {
   const fs::path dir = fresh_dir("damaged");
   const fs::path db = dir / "damaged.db";
   std::ofstream(db) << "these bytes are not a database";
-  expect_reported(dir, db.string(), "start\nwait_done\n", "file is not a database");
+  // The runs table says it, and so does the start: "the run could not go on: ..." comes only from the run.
+  expect_reported(dir, db.string(), "start\nwait_done\nexpect_message the run could not go on: database\n",
+                  "file is not a database");
   EXPECT_EQ(file_bytes(db), "these bytes are not a database");
   fs::remove_all(dir);
 }
@@ -170,7 +172,8 @@ TEST(GuiBadInput, NewerDatabaseIsReportedAndLeftAsItWas) {
   ASSERT_EQ(sqlite3_exec(handle, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(handle);
   const std::string before = file_bytes(db);
-  expect_reported(dir, db.string(), "start\nwait_done\n", "written by a newer LiMuon Lab");
+  expect_reported(dir, db.string(), "start\nwait_done\nexpect_message the run could not go on: database\n",
+                  "written by a newer LiMuon Lab");
   EXPECT_EQ(file_bytes(db), before);
   fs::remove_all(dir);
 }

@@ -50,6 +50,7 @@ TEST(DemoScript, BadLinesAreNamedWithTheirNumber) {
   expect_error("set rank\n", "line 1: 'set' takes 2 argument(s)");
   expect_error("start\n\nset rnak 4\n", "line 3: no run setting 'rnak'");
   expect_error("wait_steps ten\n", "line 1: 'ten' is not a count");
+  expect_error("wait_frames 3000000000\n", "line 1: '3000000000' is not a count in [0, 1e9]");
   expect_error("measure 5 sometimes\n", "line 1: measure's mode is continuous, idle or hidden");
   expect_error("tab settings\n", "line 1: tab is 'curves' or 'spectra'");
   expect_error("x epochs\n", "line 1: x is step, grad_evals, samples or wall_time");
