@@ -44,11 +44,6 @@ void Exporter::write_png(std::string path, int width, int height, std::vector<ui
   });
 }
 
-std::vector<ExportMessage> Exporter::take_messages() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  std::vector<ExportMessage> out;
-  std::swap(out, messages_);
-  return out;
-}
+std::vector<ExportMessage> Exporter::take_messages() { return take_all(mutex_, messages_); }
 
 }  // namespace limuon::gui

@@ -7,8 +7,18 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace limuon::gui {
+
+// Everything a worker has left for the GUI thread, taken under the lock in one swap.
+template <class T>
+std::vector<T> take_all(std::mutex& mutex, std::vector<T>& items) {
+  std::lock_guard<std::mutex> lock(mutex);
+  std::vector<T> out;
+  std::swap(out, items);
+  return out;
+}
 
 class JobThread {
  public:

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <exception>
 
+#include "gui/job_thread.hpp"
 #include "limuon/store/store.hpp"
 #include "limuon/sweep/run_queue.hpp"
 
@@ -223,12 +224,7 @@ train::TrainerEvents LiveSession::take_events() {
   return out;
 }
 
-std::vector<std::string> LiveSession::take_messages() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  std::vector<std::string> out;
-  std::swap(out, messages_);
-  return out;
-}
+std::vector<std::string> LiveSession::take_messages() { return take_all(mutex_, messages_); }
 
 void LiveSession::join_if_done() {
   if (!running_ && thread_.joinable()) thread_.join();

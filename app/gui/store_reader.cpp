@@ -114,18 +114,8 @@ void StoreReader::request_synthetic(int64_t points, XUnit unit, double smoothing
   });
 }
 
-std::vector<RunList> StoreReader::take_lists() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  std::vector<RunList> out;
-  std::swap(out, lists_);
-  return out;
-}
+std::vector<RunList> StoreReader::take_lists() { return take_all(mutex_, lists_); }
 
-std::vector<LoadedRun> StoreReader::take_runs() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  std::vector<LoadedRun> out;
-  std::swap(out, runs_);
-  return out;
-}
+std::vector<LoadedRun> StoreReader::take_runs() { return take_all(mutex_, runs_); }
 
 }  // namespace limuon::gui
