@@ -62,6 +62,9 @@ class App {
     tab_requested_ = true;
   }
   void request_pixels(PixelRequest request) { pixel_requests_.push_back(std::move(request)); }
+  // As if the user chose "Save as PNG" and "Save data as CSV" in plot `index`'s menu (0: the loss).
+  void request_plot_export(int index) { plot_export_requested_ = index; }
+  bool exports_done() const { return plot_export_requested_ < 0 && pixel_requests_.empty() && exporter_.idle(); }
   void post_message(const std::string& message, bool error = false);
   bool loading() const { return reader_.busy(); }
   bool has_message_containing(const std::string& text) const;
@@ -115,6 +118,7 @@ class App {
   XUnit built_unit_ = XUnit::step;
   double built_smoothing_ = 0.6;
   int applied_log_y_ = -1;  // the log-y choice last applied to every plot
+  int plot_export_requested_ = -1;
 
   // Spectra panel choices.
   int64_t spectra_run_ = -1;  // -1: the live run

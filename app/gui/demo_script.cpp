@@ -37,7 +37,7 @@ const Arity kCommands[] = {{"set", 2, 2},          {"start", 0, 0},   {"wait_ste
                            {"wait_frames", 1, 1},  {"wait_seconds", 1, 1}, {"tab", 1, 1}, {"screenshot", 1, 1},
                            {"synthetic", 1, 1},    {"measure", 1, 2}, {"stop", 0, 0},       {"quit", 0, 0},
                            {"mouse", 2, 2},        {"expect_message", 1, 64}, {"x", 1, 1},
-                           {"resume", 1, 1}};
+                           {"resume", 1, 1},       {"export_plot", 1, 1}};
 
 int x_unit_named(const std::string& name) {
   const char* names[] = {"step", "grad_evals", "samples", "wall_time"};  // XUnit's order
@@ -83,7 +83,8 @@ std::vector<DemoCommand> load_demo_script(const std::string& text_or_path) {
       throw std::invalid_argument(where + ": x is step, grad_evals, samples or wall_time");
     if (c.name == "tab" && c.args[0] != "curves" && c.args[0] != "spectra")
       throw std::invalid_argument(where + ": tab is 'curves' or 'spectra'");
-    if (c.name == "wait_steps" || c.name == "wait_frames" || c.name == "synthetic" || c.name == "resume") {
+    if (c.name == "wait_steps" || c.name == "wait_frames" || c.name == "synthetic" || c.name == "resume" ||
+        c.name == "export_plot") {
       try {
         const int64_t n = train::parse_int(where, c.args[0]);
         if (n < 0 || n > 1'000'000'000) throw train::ConfigError("out of range");
@@ -142,7 +143,8 @@ bool DemoRunner::wants_continuous_frames() const {
   if (next_ >= commands_.size()) return false;
   const DemoCommand& c = commands_[next_];
   if (c.name == "measure") return measure_mode(c) == "continuous";
-  return c.name == "wait_frames" || c.name == "tab" || c.name == "screenshot" || c.name == "mouse";
+  return c.name == "wait_frames" || c.name == "tab" || c.name == "screenshot" || c.name == "mouse" ||
+         c.name == "export_plot";
 }
 
 bool DemoRunner::suppresses_frames() const {
@@ -260,6 +262,9 @@ bool DemoRunner::step(App& app, double frame_ms) {
         }
       }
     }
+  } else if (c.name == "export_plot") {
+    if (frames_waited_ == 0) app.request_plot_export(std::stoi(c.args[0]));
+    done = frames_waited_ >= 3 && app.exports_done();
   } else if (c.name == "x") {
     app.settings().x_unit = static_cast<XUnit>(x_unit_named(c.args[0]));
   } else if (c.name == "mouse") {

@@ -9,6 +9,7 @@
 //   wait_frames 5 | wait_seconds 1.5
 //   tab spectra | tab curves
 //   x grad_evals          the curves' x axis: step, grad_evals, samples or wall_time
+//   export_plot 0         plot 0's (the loss) PNG and CSV, as its menu saves them (<db>.exports/)
 //   screenshot shot.png   the whole window, read back from the framebuffer (relative to --demo-out)
 //   synthetic 1000000     overlay a made-up run of that many points (waits until it is loaded)
 //   measure 10 [MODE]     for 10 s: frame time p50/p99 and the live run's steps/s. MODE continuous (the

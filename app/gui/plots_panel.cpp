@@ -139,6 +139,10 @@ void App::draw_curves() {
     if (k > 0 && k % 2 == 0) ImGui::SameLine();
     PlotActions actions;
     DrawPlot(state, shared_x_, per_plot[k], {wide ? 2 * width + spacing : width, wide ? height * 1.3f : height}, &actions);
+    if (plot_export_requested_ == static_cast<int>(k)) {  // the demo script's "export_plot"
+      actions.save_png = actions.save_csv = true;
+      plot_export_requested_ = -1;
+    }
     if (actions.save_png) request_pixels({export_path(state.title, ".png"), actions.rect_min, actions.rect_max});
     if (actions.save_csv) export_plot_csv(state.title, per_plot[k]);
   }

@@ -12,7 +12,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "gui/plot/colours.hpp"
@@ -96,7 +98,7 @@ TEST(GuiSmoke, ScriptedRunLandsInTheDatabaseAndOnScreen) {
   const auto [status, output] = run_demo(dir,
                                          "set steps 6\nset eval_every 2\nset spectrum_every 2\nset checkpoint_every 3\n"
                                          "start\nwait_done\ntab spectra\nwait_frames 4\nscreenshot spectra.png\n"
-                                         "tab curves\nwait_frames 4\nscreenshot curves.png\nquit\n",
+                                         "tab curves\nwait_frames 4\nscreenshot curves.png\nexport_plot 0\nquit\n",
                                          db);
   ASSERT_EQ(status, 0) << output;
 
@@ -108,6 +110,38 @@ TEST(GuiSmoke, ScriptedRunLandsInTheDatabaseAndOnScreen) {
   EXPECT_EQ(store.series(runs[0].id, "train_loss").size(), 6u);
   EXPECT_EQ(store.series(runs[0].id, "val_loss").size(), 3u);
   EXPECT_FALSE(store.spectra(runs[0].id).empty());
+
+  // The loss plot's exports: a PNG of the plot, and a CSV with exactly the stored points.
+  std::vector<fs::path> pngs, csvs;
+  for (const auto& e : fs::directory_iterator(db + ".exports"))
+    (e.path().extension() == ".png" ? pngs : csvs).push_back(e.path());
+  ASSERT_EQ(pngs.size(), 1u);
+  ASSERT_EQ(csvs.size(), 1u);
+  const Image plot = load_png(pngs[0].string());
+  EXPECT_GT(plot.width, 400);
+  EXPECT_LT(plot.width, 1600);  // the plot, not the window
+  EXPECT_GT(pixels_near(plot, limuon::gui::plot::run_colour(static_cast<int>(runs[0].id))), 50u);
+  std::ifstream csv(csvs[0]);
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line, "series,x_step,value,smoothed");
+  std::map<std::string, std::vector<std::pair<double, double>>> rows;
+  while (std::getline(csv, line)) {
+    const size_t q = line.find("\",");
+    std::istringstream rest(line.substr(q + 2));
+    std::string x, v;
+    std::getline(rest, x, ',');
+    std::getline(rest, v, ',');
+    rows[line.substr(line.find(' ') + 1, q - line.find(' ') - 1)].emplace_back(std::stod(x), std::stod(v));
+  }
+  for (const char* metric : {"train_loss", "val_loss"}) {
+    const auto stored = store.series(runs[0].id, metric);
+    ASSERT_EQ(rows[metric].size(), stored.size()) << metric;
+    for (size_t i = 0; i < stored.size(); ++i) {
+      EXPECT_EQ(rows[metric][i].first, static_cast<double>(stored[i].step)) << metric;
+      EXPECT_EQ(rows[metric][i].second, stored[i].value) << metric << " step " << stored[i].step;  // shortest exact text
+    }
+  }
 
   for (const char* name : {"curves.png", "spectra.png"}) {
     const Image image = load_png((dir / name).string());
