@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <filesystem>
 
 #include "gui/job_thread.hpp"
 #include "limuon/store/store.hpp"
@@ -72,6 +73,10 @@ void LiveSession::work_new(train::RunConfig config, std::string db_path) {
   if (config.name.empty()) config.name = config.summary();
   int64_t run_id = 0;
   {
+    // A database path typed into the window may name a folder that does not exist yet: make it.
+    std::error_code ec;
+    const auto folder = std::filesystem::path(db_path).parent_path();
+    if (!folder.empty()) std::filesystem::create_directories(folder, ec);
     store::Store db(db_path);
     run_id = db.create_run(config.name, config.to_json(), std::nullopt);
   }

@@ -8,6 +8,7 @@
 #include "gui/plot/format.hpp"
 #include "gui/plot/hit_test.hpp"
 #include "gui/plot/ticks.hpp"
+#include "gui/theme.hpp"
 
 // [SECTION] frame and axes
 // [SECTION] series: polylines, envelopes, markers
@@ -70,7 +71,7 @@ void draw_axes(ImDrawList* dl, const Frame& f, const std::string& title) {
     const float ly = std::clamp(sy - size.y / 2, f.min.y - 2, f.max.y - size.y + 2);
     dl->AddText({f.min.x - size.x - 5, ly}, kAxisText, t.label.c_str());
   }
-  dl->AddText({f.min.x + 2, f.min.y - kTopGutter + 2}, kTitle, title.c_str());
+  dl->AddText(title_font(), ImGui::GetFontSize(), {f.min.x + 2, f.min.y - kTopGutter + 2}, kTitle, title.c_str());
 }
 
 // [SECTION] series

@@ -8,6 +8,7 @@
 
 #include "gui/app.hpp"
 #include "gui/plot/colours.hpp"
+#include "gui/theme.hpp"
 #include "limuon/train/settings.hpp"
 
 namespace limuon::gui {
@@ -33,7 +34,9 @@ void loss_cell(double v) {
 
 void App::draw_top_bar() {
   ImGui::AlignTextToFramePadding();
+  ImGui::PushFont(title_font());
   ImGui::TextColored({0.55f, 0.75f, 1.0f, 1}, "LiMuon Lab");
+  ImGui::PopFont();
   ImGui::SameLine(0, 20);
   ImGui::TextUnformatted("database");
   ImGui::SameLine();

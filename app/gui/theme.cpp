@@ -12,6 +12,12 @@ namespace limuon::gui {
 
 namespace fs = std::filesystem;
 
+namespace {
+ImFont* g_title_font = nullptr;
+}  // namespace
+
+ImFont* title_font() { return g_title_font ? g_title_font : ImGui::GetFont(); }
+
 std::string find_asset(const std::string& relative) {
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
@@ -72,6 +78,8 @@ std::string apply_theme_and_fonts(float scale) {
     static const ImWchar extra[] = {0x0370, 0x03FF, 0x2000, 0x22FF, 0};
     io.Fonts->AddFontFromFileTTF(fallback.c_str(), 14.0f * scale, &merge, extra);
   }
+  const std::string bold = find_asset("fonts/Inter-SemiBold.otf");
+  g_title_font = bold.empty() ? nullptr : io.Fonts->AddFontFromFileTTF(bold.c_str(), 15.0f * scale);
   return "";
 }
 

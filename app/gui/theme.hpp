@@ -6,12 +6,15 @@
 #include <string>
 
 struct GLFWwindow;
+struct ImFont;
 
 namespace limuon::gui {
 
 // Returns a message when a font was missing (ImGui's built-in font is used then), else empty.
 std::string apply_theme_and_fonts(float scale);
 void set_window_icon(GLFWwindow* window);
+// Inter SemiBold for titles (plot titles, the app's name); the text font when it is missing.
+ImFont* title_font();
 // The first existing of <exe>/../share/limuon-lab/<relative> and <source>/assets/<relative>; empty if none.
 std::string find_asset(const std::string& relative);
 

@@ -156,7 +156,7 @@ TEST(GuiSmoke, ScriptedRunLandsInTheDatabaseAndOnScreen) {
 
 TEST(GuiSmoke, ARunLeftWhenTheWindowClosedResumesInTheNextSession) {
   const fs::path dir = fresh_dir("resume");
-  const std::string db = (dir / "runs.db").string();
+  const std::string db = (dir / "a new folder" / "runs.db").string();  // made by the first run
   // Quitting mid-run: the run checkpoints and is stored as stopped.
   auto first = run_demo(dir, "set steps 20\nset checkpoint_every 4\nset eval_every 5\nstart\nwait_steps 6\nquit\n", db);
   ASSERT_EQ(first.exit_code, 0) << first.output;
