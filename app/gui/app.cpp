@@ -162,7 +162,8 @@ void App::take_new_data() {
     if (loaded.run->run_id != 0 && find_run(loaded.run->run_id)) continue;  // it is live meanwhile
     loaded.run->colour = loaded.run->run_id != 0 ? static_cast<int>(loaded.run->run_id) : 0;
     // The loader built the series for the unit and smoothing of its request; they may have changed since.
-    loaded.run->rebuild(settings_.x_unit, settings_.smoothing);
+    if (loaded.unit != settings_.x_unit || loaded.smoothing != settings_.smoothing)
+      loaded.run->rebuild(settings_.x_unit, settings_.smoothing);
     const int64_t id = loaded.run->run_id;
     runs_.push_back(std::move(loaded.run));
     dirty_ = true;

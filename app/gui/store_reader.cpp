@@ -45,6 +45,8 @@ RunList read_list(const std::string& db_path) {
 LoadedRun read_run(const std::string& db_path, int64_t run_id, XUnit unit, double smoothing) {
   LoadedRun loaded;
   loaded.db_path = db_path;
+  loaded.unit = unit;
+  loaded.smoothing = smoothing;
   try {
     store::Store db(db_path, store::Store::Mode::read_only);
     const auto record = db.run(run_id);
@@ -72,6 +74,8 @@ LoadedRun read_run(const std::string& db_path, int64_t run_id, XUnit unit, doubl
 // benchmark draws what decimation must keep.
 LoadedRun synthetic_run(int64_t points, XUnit unit, double smoothing) {
   LoadedRun loaded;
+  loaded.unit = unit;
+  loaded.smoothing = smoothing;
   auto run = std::make_unique<RunData>();
   run->name = "synthetic " + std::to_string(points) + " points";
   run->status = "synthetic";

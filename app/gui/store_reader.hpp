@@ -32,6 +32,8 @@ struct RunList {
 
 struct LoadedRun {
   std::string db_path;
+  XUnit unit = XUnit::step;  // the series were built for these
+  double smoothing = 0;
   std::unique_ptr<RunData> run;  // null on error
   std::string error;
 };
