@@ -122,10 +122,12 @@ void App::draw_runs_table() {
         if (ImGui::SmallButton("resume")) resume_stored_run(id);
         ImGui::EndDisabled();
       }
+      // The live row shows the trainer's latest losses; the list read from the store is older.
+      const LiveStatus st = live ? session_.status() : LiveStatus{};
       ImGui::TableNextColumn();
-      loss_cell(row.final_train_loss);
+      loss_cell(live && st.step > 0 ? st.last_loss : row.final_train_loss);
       ImGui::TableNextColumn();
-      loss_cell(row.final_val_loss);
+      loss_cell(live && st.last_val_step > 0 ? st.last_val_loss : row.final_val_loss);
       ImGui::TableNextColumn();
       ImGui::TextDisabled("%s", row.record.created_at.c_str());
       ImGui::PopID();
