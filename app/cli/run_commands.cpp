@@ -23,6 +23,7 @@
 #include "limuon/sweep/run_lock.hpp"
 #include "limuon/sweep/run_queue.hpp"
 #include "limuon/sweep/sweep.hpp"
+#include "limuon/train/config_string.hpp"
 
 namespace limuon::cli::detail {
 namespace {
@@ -143,13 +144,14 @@ bool has_ended(const std::string& status) {
 }  // namespace
 
 int train_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  std::string db_path = default_db(), config_path;
+  std::string db_path = default_db(), config_path, config_string;
   int64_t resume_id = 0;
   std::vector<std::pair<std::string, std::string>> flags;
   for (ArgCursor a(args); a.next();) {
     const std::string& f = a.flag();
     if (f == "--db") db_path = a.value();
     else if (f == "--config") config_path = a.value();
+    else if (f == "--config-string") config_string = a.value();
     else if (f == "--resume") resume_id = parse_int("--resume", a.value(), 1, 2'000'000'000);
     else if (f.rfind("--", 0) == 0 && f.size() > 2) {
       std::string key = f.substr(2);
@@ -158,7 +160,7 @@ int train_command(const std::vector<std::string>& args, std::ostream& out, std::
     } else throw UsageError("unexpected argument '" + f + "' for 'train'");
   }
   if (resume_id > 0) {  // an interrupted run continues from its checkpoint with its stored settings
-    if (!flags.empty() || !config_path.empty())
+    if (!flags.empty() || !config_path.empty() || !config_string.empty())
       throw UsageError("--resume takes no settings: the run keeps the ones it was started with");
     store::Store db(db_path);
     if (!db.run(resume_id)) throw std::runtime_error("no run " + std::to_string(resume_id) + " in " + db_path);
@@ -184,7 +186,10 @@ int train_command(const std::vector<std::string>& args, std::ostream& out, std::
     return exit_code(outcome);
   }
   train::RunConfig config;
+  if (!config_path.empty() && !config_string.empty())
+    throw UsageError("--config and --config-string both give a whole configuration: use one");
   if (!config_path.empty()) config = train::load_run_config(config_path);
+  if (!config_string.empty()) config = train::from_config_string(config_string);
   for (const auto& [key, value] : flags) config.set(key, value, "--" + key);
   config.validate();
   if (config.name.empty()) config.name = config.summary();

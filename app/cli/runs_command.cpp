@@ -9,6 +9,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "limuon/store/compare.hpp"
+#include "limuon/train/config_string.hpp"
 #include "limuon/train/settings.hpp"
 
 namespace limuon::cli::detail {
@@ -142,12 +143,13 @@ int runs_command(const std::vector<std::string>& args, std::ostream& out, std::o
     if (f == "--db") db_path = a.value();
     else if (f == "--csv") csv = a.value();
     else if (f == "--json") json = a.value();
-    else if (ids.empty() && action == "list" && (f == "list" || f == "show" || f == "export" || f == "compare"))
+    else if (ids.empty() && action == "list" &&
+             (f == "list" || f == "show" || f == "export" || f == "compare" || f == "config-string"))
       action = f;
     else if (action != "list" && f.rfind("--", 0) != 0) ids.push_back(parse_int(action + " ID", f, 1, 2'000'000'000));
     else throw UsageError("unexpected argument '" + f + "' for 'runs'");
   }
-  if ((action == "show" || action == "export") && ids.size() != 1)
+  if ((action == "show" || action == "export" || action == "config-string") && ids.size() != 1)
     throw UsageError("'runs " + action + "' takes one run id, e.g. runs " + action + " 3");
   if (action == "compare" && ids.size() < 2) throw UsageError("'runs compare' takes two or more run ids");
   if (action == "export" && csv.empty() && json.empty())
@@ -162,6 +164,10 @@ int runs_command(const std::vector<std::string>& args, std::ostream& out, std::o
       err << "limuon-lab: no run " << id << " in " << db_path << "\n";
       return kExitFailed;
     }
+  if (action == "config-string") {  // the run's settings as one string: train --config-string reruns it
+    out << train::to_config_string(train::RunConfig::from_stored_json(db.run(ids[0])->config_json)) << "\n";
+    return kExitOk;
+  }
   if (action == "show") show_run(db, *db.run(ids[0]), out);
   else if (action == "compare") compare(db, ids, out);
   else export_run(db, *db.run(ids[0]), csv, json, out);

@@ -131,6 +131,7 @@ class App {
   std::map<std::string, std::string> field_error_;
   std::string config_error_;  // RunConfig::validate() on the whole config
   double live_lr_ = 0;
+  std::string pasted_config_;
   std::string db_field_;
 
   Tab current_tab_ = Tab::curves;

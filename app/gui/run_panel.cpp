@@ -10,6 +10,7 @@
 #include "cli/default_job.hpp"
 #include "gui/app.hpp"
 #include "gui/plot/format.hpp"
+#include "limuon/train/config_string.hpp"
 #include "limuon/train/settings.hpp"
 
 namespace limuon::gui {
@@ -138,6 +139,26 @@ void App::draw_run_settings() {
     field_text_.clear();
     field_error_.clear();
     changed = true;
+  }
+  // The whole configuration as one string (`limuon-lab train --config-string S` reruns it bit for bit).
+  if (ImGui::Button("Copy as a string")) {
+    ImGui::SetClipboardText(train::to_config_string(train::without_ignored_settings(settings_.run)).c_str());
+    post_message("settings copied: paste them here or give them to limuon-lab train --config-string");
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-60);
+  ImGui::InputTextWithHint("##paste", "paste limuon1:...", &pasted_config_);
+  ImGui::SameLine();
+  if (ImGui::Button("Use") && !pasted_config_.empty()) {
+    try {
+      settings_.run = train::from_config_string(pasted_config_);
+      field_text_.clear();
+      field_error_.clear();
+      pasted_config_.clear();
+      changed = true;
+    } catch (const std::exception& e) {
+      post_message(e.what(), true);  // the settings stay as they were
+    }
   }
   ImGui::EndDisabled();
   if (changed) {
