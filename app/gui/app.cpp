@@ -83,7 +83,12 @@ bool App::start_run() {
     return false;
   }
   live_run_id_ = 0;
-  save_settings();
+  // The settings file is rewritten on the exporter's thread: no frame waits for the disk.
+  exporter_.write([settings = settings_, path = settings_path_] {
+    std::string message;
+    if (!path.empty() && !save_app_settings(settings, path, message)) return ExportMessage{message, true};
+    return ExportMessage{};
+  });
   post_message("starting " + train::settings_name(config));
   return true;
 }

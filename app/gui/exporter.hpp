@@ -27,6 +27,13 @@ class Exporter {
   void write_text(std::string path, std::vector<std::string> lines);
   // Tightly packed RGBA rows, bottom row first (as glReadPixels gives them).
   void write_png(std::string path, int width, int height, std::vector<uint8_t> rgba_bottom_up);
+  // Any other small write; the job returns its message (empty text: nothing to say).
+  void write(std::function<ExportMessage()> job) {
+    jobs_.post([this, job = std::move(job)] {
+      ExportMessage m = job();
+      if (!m.text.empty()) report(std::move(m));
+    });
+  }
   std::vector<ExportMessage> take_messages();
   bool idle() const { return !jobs_.busy(); }
 
