@@ -140,12 +140,15 @@ void App::draw_run_settings() {
     field_error_.clear();
     changed = true;
   }
-  // The whole configuration as one string (`limuon-lab train --config-string S` reruns it bit for bit).
+  // The whole configuration as one string (`limuon-lab train --config-string S` reruns it bit for bit);
+  // copying stays possible while a run is active: it copies that run's settings.
+  ImGui::EndDisabled();
   if (ImGui::Button("Copy as a string")) {
     ImGui::SetClipboardText(train::to_config_string(train::without_ignored_settings(settings_.run)).c_str());
     post_message("settings copied: paste them here or give them to limuon-lab train --config-string");
   }
   ImGui::SameLine();
+  ImGui::BeginDisabled(locked);
   ImGui::SetNextItemWidth(-60);
   ImGui::InputTextWithHint("##paste", "paste limuon1:...", &pasted_config_);
   ImGui::SameLine();
