@@ -141,13 +141,13 @@ void App::take_new_data() {
     for (const auto& s : events.spectra) live->add(s);
     if (!events.empty()) dirty_ = true;
   }
-  if (live_was_active_ && !status.active) {  // the run ended: its final row in the table
+  if (status.runs_ended != runs_ended_seen_ && !status.active) {  // the run ended: its final row in the table
     reader_.request_list(settings_.db_path);
     const std::string how = train::to_string(status.state);
     post_message("run " + std::to_string(status.run_id) + " " + how + (status.error.empty() ? "" : ": " + status.error),
                  status.state == train::RunState::failed || status.state == train::RunState::diverged);
   }
-  live_was_active_ = status.active;
+  if (!status.active) runs_ended_seen_ = status.runs_ended;
   for (auto& m : session_.take_messages()) post_message(m, true);
 
   for (auto& list : reader_.take_lists()) {

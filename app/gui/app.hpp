@@ -107,7 +107,7 @@ class App {
   // Runs on screen: the live one and the ones ticked in the runs table, by run id (0: synthetic).
   std::vector<std::unique_ptr<RunData>> runs_;
   int64_t live_run_id_ = 0;
-  bool live_was_active_ = false;
+  int64_t runs_ended_seen_ = 0;  // LiveStatus::runs_ended when this frame last looked
   int64_t resume_after_load_ = 0;  // a run to resume once its stored points are loaded
   RunList run_list_;
   std::map<int64_t, bool> overlay_wanted_;  // ticked in the table (loads may still be on their way)

@@ -37,8 +37,10 @@ bool LiveSession::launch(std::function<void()> body) {
   stop_ = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    const int64_t ended = status_.runs_ended;
     status_ = LiveStatus{};
     status_.active = true;
+    status_.runs_ended = ended;
     commands_ = Commands{};
     inbox_ = train::TrainerEvents{};
     rate_clock_s_ = -1;
@@ -53,6 +55,7 @@ bool LiveSession::launch(std::function<void()> body) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       status_.active = false;
+      ++status_.runs_ended;
     }
     running_ = false;
     notify();

@@ -29,6 +29,9 @@ struct LiveStatus {
   int64_t last_val_step = 0, resumed_from = -1, diverged_step = -1;
   double steps_per_s = 0;  // smoothed over the last seconds
   std::string error;       // the run's failure, or why it could not start
+  // Runs this session has seen end. A frame compares it with the last it saw: a run that diverges at step 2
+  // can start and end between two data frames, and comparing `active` alone would never report it.
+  int64_t runs_ended = 0;
 };
 
 class LiveSession {

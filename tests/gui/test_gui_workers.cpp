@@ -87,6 +87,28 @@ TEST(LiveSession, AFailedStartIsReportedNotThrown) {
   EXPECT_FALSE(fs::exists(fs::temp_directory_path() / "limuon-never.db"));
 }
 
+TEST(LiveSession, ARunThatEndsBeforeAnyoneLooksIsStillCountedAsEnded) {
+  // A diverging run can start and end between two of the window's data frames; the window learns that a
+  // run ended from this count, so it must move even when nobody saw the run active.
+  const fs::path dir = fs::temp_directory_path() / ("limuon-live-end-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  LiveSession session;
+  EXPECT_EQ(session.status().runs_ended, 0);
+  limuon::train::RunConfig config;
+  config.optimizer = "adamw";
+  config.adamw_lr = 5;  // diverges within a few steps
+  config.steps = 200;
+  ASSERT_TRUE(session.start(config, (dir / "runs.db").string()));
+  ASSERT_TRUE(eventually([&] { return !session.status().active; }));
+  EXPECT_EQ(session.status().state, RunState::diverged);
+  EXPECT_EQ(session.status().runs_ended, 1);
+  ASSERT_TRUE(session.start(config, (dir / "runs.db").string()));  // a second run keeps the count going
+  ASSERT_TRUE(eventually([&] { return !session.status().active; }));
+  EXPECT_EQ(session.status().runs_ended, 2);
+  session.shutdown();
+  fs::remove_all(dir);
+}
+
 TEST(JobThread, RunsJobsInOrderAndFinishesOrDropsTheQueueAtExit) {
   std::vector<int> order;
   std::mutex m;
