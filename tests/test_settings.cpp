@@ -110,7 +110,12 @@ TEST_F(SettingsFiles, AnAdamWRunStoredBeforeAdamwLrKeepsItsLearningRate) {
   }
   sqlite3* handle = nullptr;  // turn the file back into schema 1, as an older build left it
   ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(handle, "PRAGMA user_version=1", nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(handle,
+                         "DROP INDEX runs_by_parent; ALTER TABLE runs DROP COLUMN fork_step; "
+                         "ALTER TABLE runs DROP COLUMN parent_run_id; ALTER TABLE runs DROP COLUMN note; "
+                         "PRAGMA user_version=1",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
   sqlite3_close(handle);
   {
     limuon::store::Store browsing(db, limuon::store::Store::Mode::read_only);  // `runs` reads it unmigrated
@@ -118,7 +123,7 @@ TEST_F(SettingsFiles, AnAdamWRunStoredBeforeAdamwLrKeepsItsLearningRate) {
     EXPECT_EQ(RunConfig::from_stored_json(browsing.run(1)->config_json).adamw_lr, 0.001);
   }
   limuon::store::Store store(db);
-  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(store.schema_version(), limuon::store::Store::kSchemaVersion);
   const RunConfig adamw = RunConfig::from_json(store.run(1)->config_json);
   EXPECT_EQ(adamw.adamw_lr, 0.001);
   EXPECT_EQ(adamw.lr, RunConfig{}.lr);

@@ -22,6 +22,9 @@ std::string usage() {
          "                        match_adamw_rms_rank gives every rank the update RMS of AdamW (0.2)\n"
          "  sweep FILE [--db runs.db] [--jobs N]\n"
          "                        a grid of runs (see experiments/*.toml); rerun to resume after a kill\n"
+         "  fork ID [--at STEP] [--db runs.db] [--KEY VALUE ...]\n"
+         "                        a branch of run ID from its checkpoint at STEP with settings changed (the\n"
+         "                        same batches from there on); without --at, the steps it can branch at\n"
          "  runs [list | show ID | export ID --csv FILE --json FILE | config-string ID] [--db runs.db]\n"
          "  train --config-string S  a run's whole configuration as `runs config-string ID` prints it\n"
          "  bench optim [--json FILE] [--rank R] [--threads 1,0] [--quick] [--small]\n"
@@ -53,6 +56,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (command == "settings") return detail::settings_command(rest, out, err);
     if (command == "train") return detail::train_command(rest, out, err);
     if (command == "sweep") return detail::sweep_command(rest, out, err);
+    if (command == "fork") return detail::fork_command(rest, out, err);
     if (command == "runs") return detail::runs_command(rest, out, err);
     if (command == "bench") {
       const std::vector<std::string> bench_args(rest.empty() ? rest.begin() : rest.begin() + 1, rest.end());

@@ -19,6 +19,7 @@ int bench_train(const std::vector<std::string>& args, std::ostream& out, std::os
 int bench_store(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int train_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runs_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int fork_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace limuon::cli::detail

@@ -1,4 +1,4 @@
-// limuon-lab train | sweep | runs
+// limuon-lab train | sweep | fork
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -23,7 +23,9 @@
 #include "limuon/sweep/run_lock.hpp"
 #include "limuon/sweep/run_queue.hpp"
 #include "limuon/sweep/sweep.hpp"
+#include "limuon/train/checkpoint.hpp"
 #include "limuon/train/config_string.hpp"
+#include "limuon/train/fork.hpp"
 
 namespace limuon::cli::detail {
 namespace {
@@ -114,6 +116,7 @@ sweep::QueueOutcome run_recorded(store::Store& db, std::vector<sweep::QueuedRun>
   sweep::QueueOptions options;
   options.jobs = jobs;
   options.checkpoint_root = checkpoint_root(db.path());
+  options.keep_checkpoint_history = true;  // every run can be forked from any of its checkpoints
   options.stop = &g_stop;
   options.on_warning = [&](const std::string& message) {
     err << "limuon-lab: " << message << "\n" << std::flush;
@@ -230,6 +233,50 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::
   out << "sweep '" << spec.name << "' (" << plan.sweep_id << "): " << plan.to_run.size() << " to run, " << plan.kept
       << " already done -> " << db_path << "\n";
   return exit_code(run_recorded(db, plan.to_run, jobs > 0 ? jobs : spec.jobs, out, err, *log));
+}
+
+int fork_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::string db_path = default_db();
+  int64_t parent_id = 0, step = -1;
+  std::vector<std::pair<std::string, std::string>> flags;
+  for (ArgCursor a(args); a.next();) {
+    const std::string& f = a.flag();
+    if (f == "--db") db_path = a.value();
+    else if (f == "--at") step = parse_int("--at", a.value(), 1, 2'000'000'000);
+    else if (f.rfind("--", 0) == 0 && f.size() > 2) {
+      std::string key = f.substr(2);
+      std::replace(key.begin(), key.end(), '-', '_');
+      flags.emplace_back(key, a.value());
+    } else if (parent_id == 0) parent_id = parse_int("run id", f, 1, 2'000'000'000);
+    else throw UsageError("unexpected argument '" + f + "' for 'fork'");
+  }
+  if (parent_id == 0) throw UsageError("'fork' needs a run id, e.g. limuon-lab fork 3 --at 100 --beta 0.9");
+  store::Store db(db_path);
+  const auto parent = db.run(parent_id);
+  if (!parent) throw std::runtime_error("no run " + std::to_string(parent_id) + " in " + db_path);
+  const auto kept = train::history_steps(checkpoint_root(db_path) + "/run-" + std::to_string(parent_id));
+  if (step < 0) {  // no step: say which ones there are
+    out << "run " << parent_id << " can be forked at step";
+    for (int64_t s : kept) out << " " << s;
+    out << (kept.empty() ? "s: none (it kept no checkpoints)" : "") << "\n";
+    return kept.empty() ? kExitFailed : kExitOk;
+  }
+  if (std::find(kept.begin(), kept.end(), step) == kept.end()) {
+    std::string steps;
+    for (int64_t s : kept) steps += " " + std::to_string(s);
+    throw UsageError("run " + std::to_string(parent_id) + " kept no checkpoint of step " + std::to_string(step) +
+                     (kept.empty() ? std::string("; it kept none") : "; it kept steps" + steps));
+  }
+  train::RunConfig config = train::RunConfig::from_stored_json(parent->config_json);
+  config.name.clear();
+  for (const auto& [key, value] : flags) config.set(key, value, "--" + key);
+  config.validate();
+  train::check_fork_settings(train::RunConfig::from_stored_json(parent->config_json), config);
+  if (config.name.empty()) config.name = "fork of " + std::to_string(parent_id) + " at " + std::to_string(step) + ": " + config.summary();
+  auto log = make_logger(db_path);
+  const int64_t run_id = db.create_fork(config.name, config.to_json(), parent_id, step);
+  out << "run " << run_id << ": " << config.name << " -> " << db_path << "\n";
+  return exit_code(run_recorded(db, {{run_id, config, nullptr}}, 1, out, err, *log));
 }
 
 }  // namespace limuon::cli::detail

@@ -112,6 +112,7 @@ void LiveSession::drive(int64_t run_id, const train::RunConfig& config, const st
   sweep::QueueOptions options;
   options.jobs = 1;
   options.checkpoint_root = checkpoint_root(db_path);
+  options.keep_checkpoint_history = true;  // the window forks runs from any kept step
   options.stop = &stop_;
   options.on_progress = [this](const sweep::QueueProgress& p) { on_poll(p.trainer, p.ended); };
   options.on_warning = [this](const std::string& message) {

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "sqlite_handle.hpp"
+#include "store_access.hpp"
 
 namespace limuon::store {
 namespace {
@@ -63,6 +64,14 @@ const std::vector<const char*> kMigrations = {
         AND json_type(config_json, '$.lr') IN ('real', 'integer') AND json_type(config_json, '$.grad_evals') IS NULL;
     UPDATE runs SET config_json = json_set(config_json, '$.grad_evals', 0)
       WHERE json_valid(config_json) AND json_type(config_json, '$.grad_evals') IS NULL;
+    )sql",
+    // Schema 2 -> 3: the runs browser's note, and where a fork came from. Deleting the parent keeps the
+    // fork; the index makes that (and listing a run's forks) a seek instead of a scan of every run.
+    R"sql(
+    ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN parent_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL;
+    ALTER TABLE runs ADD COLUMN fork_step INTEGER;
+    CREATE INDEX runs_by_parent ON runs(parent_run_id);
     )sql",
 };
 
@@ -148,27 +157,50 @@ struct Store::Impl {
     return sqlite3_last_insert_rowid(db.get());
   }
 
-  RunRecord read_run(const Statement& s) const {
-    RunRecord r;
-    r.id = s.int64(0);
-    if (!s.is_null(1)) r.sweep_id = s.int64(1);
-    r.name = s.text(2);
-    r.config_json = s.text(3);
-    r.status = s.text(4);
-    r.created_at = s.text(5);
-    r.started_at = s.text(6);
-    r.finished_at = s.text(7);
-    r.steps_done = s.int64(8);
-    if (!s.is_null(9)) r.diverged_step = s.int64(9);
-    r.error = s.text(10);
-    r.versions_json = s.text(11);
-    return r;
+  [[noreturn]] void refuse(const std::string& what) const { throw StoreError("database " + path + ": " + what); }
+
+  // The run as it is now, inside the caller's transaction; `action` says what could not be done without it.
+  RunRecord existing_run(int64_t run_id, const std::string& action) const {
+    Statement s(db.get(), "SELECT " + detail::run_columns(version) + " FROM runs WHERE id = ?", path);
+    if (!s.bind(1, run_id).step())
+      refuse("cannot " + action + " run " + std::to_string(run_id) + ": there is no such run");
+    return detail::read_run(s);
   }
 };
 
-static const char* kRunColumns =
-    "id, sweep_id, name, config_json, status, created_at, ifnull(started_at, ''), ifnull(finished_at, ''), "
-    "steps_done, diverged_step, error, versions_json";
+namespace detail {
+
+sqlite3* StoreAccess::db(const Store& store) { return store.impl_->db.get(); }
+
+std::string run_columns(int schema_version) {
+  return std::string(
+             "id, sweep_id, name, config_json, status, created_at, ifnull(started_at, '') AS started_at, "
+             "ifnull(finished_at, '') AS finished_at, steps_done, diverged_step, error, versions_json, ") +
+         (schema_version >= 3 ? "note, parent_run_id, fork_step"
+                              : "'' AS note, NULL AS parent_run_id, NULL AS fork_step");
+}
+
+RunRecord read_run(const Statement& s) {
+  RunRecord r;
+  r.id = s.int64(0);
+  if (!s.is_null(1)) r.sweep_id = s.int64(1);
+  r.name = s.text(2);
+  r.config_json = s.text(3);
+  r.status = s.text(4);
+  r.created_at = s.text(5);
+  r.started_at = s.text(6);
+  r.finished_at = s.text(7);
+  r.steps_done = s.int64(8);
+  if (!s.is_null(9)) r.diverged_step = s.int64(9);
+  r.error = s.text(10);
+  r.versions_json = s.text(11);
+  r.note = s.text(12);
+  if (!s.is_null(13)) r.parent_run_id = s.int64(13);
+  if (!s.is_null(14)) r.fork_step = s.int64(14);
+  return r;
+}
+
+}  // namespace detail
 
 Store::Store(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>(path, mode)) {}
 Store::~Store() = default;
@@ -225,6 +257,62 @@ void Store::set_progress(int64_t run_id, int64_t steps_done) {
   s.bind(1, steps_done).bind(2, run_id).run();
 }
 
+void Store::rename_run(int64_t run_id, const std::string& name) {
+  const std::string id = std::to_string(run_id);
+  if (name.empty()) impl_->refuse("cannot rename run " + id + " to an empty name; give it a name");
+  Transaction tx(impl_->db.get(), impl_->path);
+  const RunRecord run = impl_->existing_run(run_id, "rename");
+  if (run.sweep_id) {  // UNIQUE(sweep_id, name): say which run holds the name, not only that one does
+    Statement other(impl_->db.get(), "SELECT id FROM runs WHERE sweep_id = ? AND name = ? AND id != ?", impl_->path);
+    if (other.bind(1, *run.sweep_id).bind(2, name).bind(3, run_id).step())
+      impl_->refuse("cannot rename run " + id + " to '" + name + "': run " + std::to_string(other.int64(0)) +
+                    " of the same sweep has that name, and names are unique within a sweep; choose another");
+  }
+  Statement s(impl_->db.get(), "UPDATE runs SET name = ? WHERE id = ?", impl_->path);
+  s.bind(1, name).bind(2, run_id).run();
+  tx.commit();
+}
+
+void Store::set_note(int64_t run_id, const std::string& note) {
+  Transaction tx(impl_->db.get(), impl_->path);
+  impl_->existing_run(run_id, "write the note of");
+  Statement s(impl_->db.get(), "UPDATE runs SET note = ? WHERE id = ?", impl_->path);
+  s.bind(1, note).bind(2, run_id).run();
+  tx.commit();
+}
+
+void Store::delete_run(int64_t run_id) {
+  Transaction tx(impl_->db.get(), impl_->path);
+  const RunRecord run = impl_->existing_run(run_id, "delete");
+  if (run.status == "running")
+    impl_->refuse("cannot delete run " + std::to_string(run_id) + " ('" + run.name +
+                  "'): it is running; stop it first, then delete it");
+  // Spelled out rather than left to ON DELETE: the result must not depend on the foreign_keys pragma.
+  for (const char* sql : {"DELETE FROM metrics WHERE run_id = ?", "DELETE FROM spectra WHERE run_id = ?",
+                          "UPDATE runs SET parent_run_id = NULL WHERE parent_run_id = ?", "DELETE FROM runs WHERE id = ?"}) {
+    Statement s(impl_->db.get(), sql, impl_->path);
+    s.bind(1, run_id).run();
+  }
+  tx.commit();
+}
+
+int64_t Store::create_fork(const std::string& name, const std::string& config_json, int64_t parent_run_id,
+                           int64_t fork_step) {
+  if (fork_step < 0)
+    impl_->refuse("cannot fork run " + std::to_string(parent_run_id) + " at step " + std::to_string(fork_step) +
+                  ": steps start at 0");
+  Transaction tx(impl_->db.get(), impl_->path);
+  impl_->existing_run(parent_run_id, "fork");
+  Statement s(impl_->db.get(),
+              "INSERT INTO runs(sweep_id, name, config_json, versions_json, parent_run_id, fork_step) "
+              "VALUES (NULL, ?, ?, ?, ?, ?)",
+              impl_->path);
+  s.bind(1, name).bind(2, config_json).bind(3, versions_json()).bind(4, parent_run_id).bind(5, fork_step).run();
+  const int64_t id = sqlite3_last_insert_rowid(impl_->db.get());
+  tx.commit();
+  return id;
+}
+
 void Store::append_metrics(int64_t run_id, const std::vector<train::MetricPoint>& points) {
   if (points.empty()) return;
   Transaction tx(impl_->db.get(), impl_->path);
@@ -261,18 +349,19 @@ void Store::append_spectra(int64_t run_id, const std::vector<train::Spectrum>& s
 }
 
 std::vector<RunRecord> Store::runs(std::optional<int64_t> sweep_id) const {
-  const std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs" +
+  const std::string sql = "SELECT " + detail::run_columns(impl_->version) + " FROM runs" +
                           (sweep_id ? " WHERE sweep_id = ?" : "") + " ORDER BY id";
   Statement s(impl_->db.get(), sql, impl_->path);
   if (sweep_id) s.bind(1, *sweep_id);
   std::vector<RunRecord> out;
-  while (s.step()) out.push_back(impl_->read_run(s));
+  while (s.step()) out.push_back(detail::read_run(s));
   return out;
 }
 
 std::optional<RunRecord> Store::run(int64_t run_id) const {
-  Statement s(impl_->db.get(), std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?", impl_->path);
-  if (s.bind(1, run_id).step()) return impl_->read_run(s);
+  Statement s(impl_->db.get(), "SELECT " + detail::run_columns(impl_->version) + " FROM runs WHERE id = ?",
+              impl_->path);
+  if (s.bind(1, run_id).step()) return detail::read_run(s);
   return std::nullopt;
 }
 

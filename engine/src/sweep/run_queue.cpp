@@ -34,6 +34,16 @@ void record(detail::StoreWriter& writer, const Active& a) {
     writer.add([run_id = a.run_id, events](store::Store& store) { store.append_spectra(run_id, events->spectra); });
 }
 
+// Where a branch begins: its parent's kept checkpoint. A parent deleted since leaves no folder to name;
+// the branch then fails with begin_fork's message, unless it has a checkpoint of its own by now.
+train::ForkSource fork_source(const QueueOptions& options, const store::RunRecord& branch) {
+  train::ForkSource source;
+  source.step = *branch.fork_step;
+  if (branch.parent_run_id && !options.checkpoint_root.empty())
+    source.parent_checkpoint_dir = options.checkpoint_root + "/run-" + std::to_string(*branch.parent_run_id);
+  return source;
+}
+
 }  // namespace
 
 QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const QueueOptions& options) {
@@ -80,7 +90,8 @@ QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const Q
         lock = std::make_shared<RunLock>(std::move(*taken));
       }
       // Read the status under the lock: another process may have ended the run since it was queued.
-      if (const auto stored = store.run(next.run_id); stored && has_ended(stored->status)) {
+      const auto stored = store.run(next.run_id);
+      if (stored && has_ended(stored->status)) {
         warn("run " + std::to_string(next.run_id) + " was ended (" + stored->status +
              ") by another process since it was queued; skipped");
         ++outcome.ended_elsewhere;
@@ -89,6 +100,8 @@ QueueOutcome run_queue(store::Store& store, std::vector<QueuedRun> runs, const Q
       std::shared_ptr<train::Trainer> trainer;
       try {
         trainer = std::make_shared<train::Trainer>(next.config, dir, /*set_threads=*/jobs == 1);
+        trainer->keep_checkpoint_history(options.keep_checkpoint_history && !dir.empty());
+        if (stored && stored->fork_step) trainer->fork_from(fork_source(options, *stored));
       } catch (const std::exception& e) {  // a stored config that no longer validates: fail this run only
         writer.add([id = next.run_id, error = std::string(e.what()), lock](store::Store& s) {
           s.finish_run(id, "failed", 0, std::nullopt, error);

@@ -70,10 +70,8 @@ std::vector<train::RunConfig> cross(std::vector<train::RunConfig> configs, const
   return configs;
 }
 
-}  // namespace
-
-SweepSpec load_sweep(const std::string& path) {
-  const toml::table file = train::detail::parse_toml_file(path);
+// What load_sweep and sweep_from_toml_text share: every check; `path` names the source in messages.
+SweepSpec spec_from_table(const toml::table& file, const std::string& path) {
   SweepSpec spec;
   for (const auto& [key, node] : file) {
     const std::string k(key.str());
@@ -115,10 +113,31 @@ SweepSpec load_sweep(const std::string& path) {
       spec.optimizer_grids.emplace_back(k, load_optimizer_grid(k, *node.as_table(), path, spec));
     }
   }
+  return spec;
+}
+
+}  // namespace
+
+SweepSpec load_sweep(const std::string& path) {
+  SweepSpec spec = spec_from_table(train::detail::parse_toml_file(path), path);
   std::ifstream in(path);
   std::ostringstream text;
   text << in.rdbuf();
   spec.source_text = text.str();
+  return spec;
+}
+
+SweepSpec sweep_from_toml_text(const std::string& text, const std::string& origin) {
+  toml::table file;
+  try {
+    file = toml::parse(std::string_view(text), std::string_view(origin));
+  } catch (const toml::parse_error& e) {  // the same "origin:line:column: what" as a file's syntax error
+    std::ostringstream message;
+    message << origin << ":" << e.source().begin.line << ":" << e.source().begin.column << ": " << e.description();
+    throw ConfigError(message.str());
+  }
+  SweepSpec spec = spec_from_table(file, origin);
+  spec.source_text = text;
   return spec;
 }
 

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -72,7 +73,9 @@ double number_or_nan(const nlohmann::json& j) {
 std::string progress_json(const CheckpointProgress& p) {
   nlohmann::json points = nlohmann::json::array();
   for (const auto& m : p.recent_metrics) points.push_back({m.step, m.wall_s, m.name, m.value});
-  return nlohmann::json{{"first_loss", p.first_loss}, {"wall_s", p.wall_s}, {"recent_metrics", points}}.dump();
+  return nlohmann::json{{"first_loss", p.first_loss}, {"wall_s", p.wall_s}, {"grad_evals", p.grad_evals},
+                        {"recent_metrics", points}}
+      .dump();
 }
 
 CheckpointProgress parse_progress(const std::string& text, int64_t step) {
@@ -81,6 +84,7 @@ CheckpointProgress parse_progress(const std::string& text, int64_t step) {
   p.step = step;
   p.first_loss = number_or_nan(j.at("first_loss"));
   p.wall_s = number_or_nan(j.at("wall_s"));
+  p.grad_evals = j.value("grad_evals", int64_t{-1});
   for (const auto& m : j.at("recent_metrics"))
     p.recent_metrics.push_back({m.at(0).get<int64_t>(), number_or_nan(m.at(1)), m.at(2).get<std::string>(),
                                 number_or_nan(m.at(3))});
@@ -89,7 +93,17 @@ CheckpointProgress parse_progress(const std::string& text, int64_t step) {
 
 bool complete(const fs::path& dir) { return fs::exists(dir / "step"); }
 
+constexpr const char* kFiles[] = {"model.pt", "optimizer.pt", "config.json", "progress.json", "step"};
+
+fs::path history_folder(const fs::path& root, int64_t step) { return root / "history" / ("step-" + std::to_string(step)); }
+
 }  // namespace
+
+bool has_checkpoint(const std::string& dir) {
+  for (const char* name : {"current", "next", "old"})
+    if (complete(fs::path(dir) / name)) return true;
+  return false;
+}
 
 void save_checkpoint(const std::string& dir, const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
                      const CheckpointProgress& progress, const std::string& config_json) {
@@ -151,6 +165,79 @@ bool same_settings(const std::string& stored, const std::string& current, const 
   }
 }
 }  // namespace
+
+void keep_in_history(const std::string& dir, int64_t step) {
+  const detail::CheckpointFileOps& io = detail::checkpoint_file_ops();
+  const fs::path root(dir), current = root / "current", kept = history_folder(root, step);
+  const fs::path building = kept.string() + ".partial";
+  try {
+    fs::create_directories(kept.parent_path());
+    fs::remove_all(building);
+    fs::remove_all(kept);  // a step kept before (a resumed run passes it again): the newer one wins
+    fs::create_directories(building);
+    for (const char* name : kFiles) {
+      std::error_code linked;
+      fs::create_hard_link(current / name, building / name, linked);
+      if (linked) fs::copy_file(current / name, building / name);  // a file system without hard links
+    }
+    io.sync_folder(building.string());
+    io.rename(building.string(), kept.string());  // complete or absent: `.partial` folders are never read
+    io.sync_folder(kept.parent_path().string());
+  } catch (const std::exception& e) {
+    throw std::runtime_error("checkpoint: cannot keep step " + std::to_string(step) + " in " + kept.string() + ": " +
+                             e.what());
+  }
+}
+
+std::vector<int64_t> history_steps(const std::string& dir) {
+  std::vector<int64_t> steps;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(fs::path(dir) / "history", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("step-", 0) != 0 || name.find('.') != std::string::npos || !complete(entry.path())) continue;
+    try {
+      steps.push_back(std::stoll(name.substr(5)));
+    } catch (const std::exception&) {  // a folder of someone else's: not a step
+    }
+  }
+  std::sort(steps.begin(), steps.end());
+  return steps;
+}
+
+KeptCheckpoint open_kept_checkpoint(const std::string& dir, int64_t step) {
+  const fs::path folder = history_folder(dir, step);
+  if (!complete(folder))
+    throw std::runtime_error("no checkpoint of step " + std::to_string(step) + " was kept in " + dir + "/history" +
+                             " (a run keeps them only with checkpoint history on)");
+  KeptCheckpoint kept;
+  kept.folder = folder.string();
+  try {
+    kept.config_json = read_text(folder / "config.json");
+    kept.progress = parse_progress(read_text(folder / "progress.json"), step);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("checkpoint in " + folder.string() + " cannot be read: " + e.what());
+  }
+  kept.progress.recent_metrics.clear();
+  return kept;
+}
+
+void load_kept_model(const KeptCheckpoint& kept, torch::nn::Module& model) {
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(kept.folder + "/model.pt");
+    model.load(archive);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("checkpoint in " + kept.folder + " cannot be loaded: " + e.what());
+  }
+}
+
+void load_kept_optimizer(const KeptCheckpoint& kept, torch::optim::Optimizer& optimizer) {
+  try {
+    torch::load(optimizer, kept.folder + "/optimizer.pt");
+  } catch (const std::exception& e) {
+    throw std::runtime_error("checkpoint in " + kept.folder + " cannot be loaded: " + e.what());
+  }
+}
 
 std::optional<CheckpointProgress> load_checkpoint(const std::string& dir, torch::nn::Module& model,
                                                   torch::optim::Optimizer& optimizer, const std::string& config_json) {

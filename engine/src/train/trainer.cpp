@@ -179,6 +179,14 @@ void Trainer::run() {
 
     int64_t start = 0;
     double first_loss = std::numeric_limits<double>::quiet_NaN(), wall_offset = 0;
+    int64_t grad_evals_at_start = -1;  // -1: start x this optimizer's gradients per step
+    if (fork_ && (checkpoint_dir_.empty() || !has_checkpoint(checkpoint_dir_))) {  // a branch's first start
+      const CheckpointProgress parent = begin_fork(*fork_, c, *model.module, built);
+      start = parent.step;
+      first_loss = parent.first_loss;  // divergence is judged against the run both share
+      wall_offset = parent.wall_s;     // and the clock and the gradient count continue the parent's
+      grad_evals_at_start = parent.grad_evals;
+    }
     // Points the store has not confirmed, with their EventQueue numbers: every checkpoint carries them
     // and a resumed run replays them, so none is lost if the process dies before the store has them.
     std::deque<std::pair<int64_t, MetricPoint>> unstored;
@@ -196,10 +204,11 @@ void Trainer::run() {
         resumed_from_ = start;
         first_loss = resumed->first_loss;
         wall_offset = resumed->wall_s;
+        grad_evals_at_start = resumed->grad_evals;
         for (auto& m : resumed->recent_metrics) push_metric(std::move(m));  // unconfirmed until stored again
       }
     step_ = start;
-    grad_evals_ = start * built.grads_per_step;
+    grad_evals_ = grad_evals_at_start >= 0 ? grad_evals_at_start : start * built.grads_per_step;
     samples_ = start * c.batch_size;
 
     std::vector<at::Tensor> all_params = built.split.matrices;
@@ -225,9 +234,10 @@ void Trainer::run() {
     auto checkpoint = [&](int64_t step) {
       if (checkpoint_dir_.empty()) return;
       drop_stored();
-      CheckpointProgress progress{step, first_loss, wall(), {}};
+      CheckpointProgress progress{step, first_loss, wall(), {}, grad_evals_.load()};
       for (const auto& entry : unstored) progress.recent_metrics.push_back(entry.second);
       save_checkpoint(checkpoint_dir_, *model.module, opt, progress, config_json);
+      if (keep_history_) keep_in_history(checkpoint_dir_, step);
     };
 
     for (int64_t t = start; t < c.steps; ++t) {

@@ -36,6 +36,9 @@ struct RunRecord {
   std::optional<int64_t> diverged_step;
   std::string error;
   std::string versions_json;
+  std::string note;                      // free text from the runs browser
+  std::optional<int64_t> parent_run_id;  // a fork: the run whose checkpoint it started from (NULL once deleted)
+  std::optional<int64_t> fork_step;      // and the step of that checkpoint
 };
 
 struct SeriesPoint {
@@ -44,11 +47,15 @@ struct SeriesPoint {
   double wall_s;
 };
 
+namespace detail {
+struct StoreAccess;  // the connection, for queries written outside this class (run_query.cpp)
+}
+
 class Store {
  public:
-  static constexpr int kSchemaVersion = 2;
-  // Read-only opening needs no migration down to this schema: later ones changed only what configs mean,
-  // and RunConfig::from_stored_json reads both meanings.
+  static constexpr int kSchemaVersion = 3;
+  // Read-only opening needs no migration down to this schema: schema 2 changed only what configs mean
+  // (RunConfig::from_stored_json reads both meanings), and reads give schema 3's new columns as empty.
   static constexpr int kOldestReadableSchema = 1;
   enum class Mode { read_write, read_only };
 
@@ -64,6 +71,17 @@ class Store {
   void finish_run(int64_t run_id, const std::string& status, int64_t steps_done, std::optional<int64_t> diverged_step,
                   const std::string& error);
   void set_progress(int64_t run_id, int64_t steps_done);
+
+  // The runs browser's edits, each one transaction. StoreError when the run does not exist.
+  // rename_run: also when the name is empty or another run of its sweep has it.
+  void rename_run(int64_t run_id, const std::string& name);
+  void set_note(int64_t run_id, const std::string& note);
+  // Deletes the run with its metrics and spectra, nothing else: forks of it stay, without their parent.
+  // Refused while the run is running (its trainer would write on).
+  void delete_run(int64_t run_id);
+  // A run of no sweep that starts from `parent_run_id`'s checkpoint at `fork_step`.
+  int64_t create_fork(const std::string& name, const std::string& config_json, int64_t parent_run_id,
+                      int64_t fork_step);
 
   // One transaction per call. A step already stored for a run and metric is replaced (a resumed run
   // repeats the steps after its last checkpoint, bit-identically).
@@ -86,6 +104,7 @@ class Store {
   const std::string& path() const;
 
  private:
+  friend struct detail::StoreAccess;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -34,6 +34,9 @@ struct QueueProgress {
 struct QueueOptions {
   int jobs = 1;
   std::string checkpoint_root;  // run k checkpoints into <root>/run-<k>; empty: none
+  // Keep every checkpoint (<root>/run-<k>/history), so that forks can start from any of them. A run stored
+  // as a fork (RunRecord::fork_step) always begins from its parent's kept checkpoint.
+  bool keep_checkpoint_history = false;
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT): running runs checkpoint and stop
   std::function<void(const QueueProgress&)> on_progress;  // every ~100 ms per active run
   std::function<void(const std::string&)> on_warning;     // a run skipped, the database busy, ...

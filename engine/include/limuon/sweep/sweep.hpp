@@ -34,14 +34,18 @@ struct SweepSpec {
   std::string name;
   int jobs = 1;
   train::RunConfig base;
-  using Grid = std::vector<std::pair<std::string, std::vector<std::string>>>;  // key, values; in file order
+  // Keys and optimizer grids as load_sweep reads them: in key order, since TOML tables are read sorted
+  // (toml++ keeps a table in a sorted map); values in the file's order. The order names the runs.
+  using Grid = std::vector<std::pair<std::string, std::vector<std::string>>>;  // key, values
   Grid grid;
-  std::vector<std::pair<std::string, Grid>> optimizer_grids;  // [grid.limuon] and the like, in file order
+  std::vector<std::pair<std::string, Grid>> optimizer_grids;  // [grid.limuon] and the like
   std::string source_text;  // the file, stored with the sweep
 };
 
 // ConfigError naming the file, line and key for every mistake.
 SweepSpec load_sweep(const std::string& path);
+// The same from text (the window's sweep designer), with `origin` in place of the file's path in messages.
+SweepSpec sweep_from_toml_text(const std::string& text, const std::string& origin);
 
 // Every combination of the grid, each validated and named "key=value key=value ..." after its grid keys.
 // Settings a combination's optimizer does not read go back to their defaults, and combinations that

@@ -25,6 +25,9 @@ struct CheckpointProgress {
   // Metric points the database had not confirmed when the checkpoint was written: re-emitted on resume,
   // so none is lost when the process dies before they reach the database (stores replace duplicates).
   std::vector<MetricPoint> recent_metrics;
+  // Gradient evaluations so far; -1 in a checkpoint written before they were kept (then step x the
+  // optimizer's per-step count, which is exact unless the run is a branch of another optimizer's run).
+  int64_t grad_evals = -1;
 };
 
 void save_checkpoint(const std::string& dir, const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
@@ -34,6 +37,27 @@ void save_checkpoint(const std::string& dir, const torch::nn::Module& model, con
 // Throws std::runtime_error when one exists but belongs to another config or is damaged.
 std::optional<CheckpointProgress> load_checkpoint(const std::string& dir, torch::nn::Module& model,
                                                   torch::optim::Optimizer& optimizer, const std::string& config_json);
+
+// Whether `dir` holds a complete checkpoint (current, next or old).
+bool has_checkpoint(const std::string& dir);
+
+// Checkpoint history. With it kept, each checkpoint also stays as dir/history/step-<S>: hard links to the
+// checkpoint's files (they are never rewritten once complete), so keeping one costs no copy. A branch can
+// start from any of them (see fork.hpp).
+void keep_in_history(const std::string& dir, int64_t step);
+std::vector<int64_t> history_steps(const std::string& dir);  // ascending; empty when none was kept
+
+// A kept checkpoint, opened for a branch: the parent's settings and progress (its unconfirmed metric points
+// are left out: they are the parent's).
+struct KeptCheckpoint {
+  std::string folder;
+  std::string config_json;
+  CheckpointProgress progress;
+};
+// std::runtime_error naming the folder when no complete checkpoint of that step was kept.
+KeptCheckpoint open_kept_checkpoint(const std::string& dir, int64_t step);
+void load_kept_model(const KeptCheckpoint& kept, torch::nn::Module& model);
+void load_kept_optimizer(const KeptCheckpoint& kept, torch::optim::Optimizer& optimizer);
 
 namespace detail {
 

@@ -14,7 +14,10 @@
 #include <string>
 #include <thread>
 
+#include <optional>
+
 #include "limuon/train/events.hpp"
+#include "limuon/train/fork.hpp"
 #include "limuon/train/run_config.hpp"
 
 namespace limuon::train {
@@ -32,6 +35,11 @@ class Trainer {
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
 
+  // Before start(). A branch: without a checkpoint of its own yet, the run begins from the parent's kept
+  // checkpoint (fork.hpp); once it has one, it resumes from that like any run.
+  void fork_from(ForkSource source) { fork_ = std::move(source); }
+  // Before start(): keep every checkpoint in the history (forks can start from any of them).
+  void keep_checkpoint_history(bool keep) { keep_history_ = keep; }
   void start();
   void pause();
   void resume();
@@ -68,6 +76,8 @@ class Trainer {
   RunConfig config_;
   std::string checkpoint_dir_;
   bool set_threads_ = true;
+  std::optional<ForkSource> fork_;
+  bool keep_history_ = false;
   EventQueue events_;
   std::thread thread_;
   std::atomic<RunState> state_{RunState::created};
