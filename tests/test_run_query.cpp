@@ -4,6 +4,7 @@
 #include "limuon/store/compare.hpp"
 #include "limuon/store/run_query.hpp"
 #include "limuon/train/run_config.hpp"
+#include "support/old_schema.hpp"
 #include "support/scratch_dir.hpp"
 
 #include <sqlite3.h>
@@ -269,6 +270,19 @@ TEST_F(RunQuery, DeleteRemovesExactlyOneRunsRows) {
   EXPECT_EQ(store.integrity_check(), "ok");
 }
 
+TEST_F(RunQuery, ADeletedRunsIdIsNeverGivenToANewRun) {
+  // Its checkpoint folder and lock file may outlive it on disk: a new run must not inherit them.
+  Store store(file("runs.db"));
+  make_runs(store);
+  const int64_t last = store.runs().back().id;
+  store.delete_run(last);
+  const int64_t next = store.create_run("after", config("muon", "gpt:classroom", 0, 0.02), std::nullopt);
+  EXPECT_EQ(next, last + 1);
+  store.delete_run(next);
+  store.delete_run(3);
+  EXPECT_EQ(store.create_fork("fork", config("muon", "gpt:classroom", 0, 0.02), 1, 2), last + 2);
+}
+
 TEST_F(RunQuery, DeleteRefusesARunningRunAndAMissingOne) {
   Store store(file("runs.db"));
   make_runs(store);
@@ -299,13 +313,11 @@ TEST_F(RunQuery, AForkRecordsItsOrigin) {
   EXPECT_FALSE(store.run(fork)->parent_run_id.has_value());
 }
 
-// A schema 3 file taken back to `version` as an older build left it: the new columns and index dropped.
+// A schema 3 file taken back to `version` as an older build left it.
 class OldSchemas : public RunQuery {
  protected:
   void downgrade(const std::string& path, int version) {
-    sql(path, "DROP INDEX runs_by_parent; ALTER TABLE runs DROP COLUMN fork_step; "
-              "ALTER TABLE runs DROP COLUMN parent_run_id; ALTER TABLE runs DROP COLUMN note; PRAGMA user_version=" +
-                  std::to_string(version));
+    sql(path, std::string(limuon::testing::kUndoSchema3) + "PRAGMA user_version=" + std::to_string(version));
   }
 };
 

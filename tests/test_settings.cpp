@@ -4,6 +4,7 @@
 #include "limuon/train/settings.hpp"
 #include "limuon/store/store.hpp"
 #include "limuon/sweep/sweep.hpp"
+#include "support/old_schema.hpp"
 #include "support/scratch_dir.hpp"
 
 #include <sqlite3.h>
@@ -110,12 +111,8 @@ TEST_F(SettingsFiles, AnAdamWRunStoredBeforeAdamwLrKeepsItsLearningRate) {
   }
   sqlite3* handle = nullptr;  // turn the file back into schema 1, as an older build left it
   ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(handle,
-                         "DROP INDEX runs_by_parent; ALTER TABLE runs DROP COLUMN fork_step; "
-                         "ALTER TABLE runs DROP COLUMN parent_run_id; ALTER TABLE runs DROP COLUMN note; "
-                         "PRAGMA user_version=1",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  const std::string undo = std::string(limuon::testing::kUndoSchema3) + "PRAGMA user_version=1";
+  ASSERT_EQ(sqlite3_exec(handle, undo.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(handle);
   {
     limuon::store::Store browsing(db, limuon::store::Store::Mode::read_only);  // `runs` reads it unmigrated

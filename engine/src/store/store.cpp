@@ -66,14 +66,20 @@ const std::vector<const char*> kMigrations = {
       WHERE json_valid(config_json) AND json_type(config_json, '$.grad_evals') IS NULL;
     )sql",
     // Schema 2 -> 3: the runs browser's note, and where a fork came from. Deleting the parent keeps the
-    // fork; the index makes that (and listing a run's forks) a seek instead of a scan of every run.
+    // fork; the index makes that (and listing a run's forks) a seek instead of a scan of every run. Deleted
+    // run ids are retired: a new run never takes one (its checkpoint folder and lock may still be on disk).
     R"sql(
     ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
     ALTER TABLE runs ADD COLUMN parent_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL;
     ALTER TABLE runs ADD COLUMN fork_step INTEGER;
     CREATE INDEX runs_by_parent ON runs(parent_run_id);
+    CREATE TABLE retired_run_ids(id INTEGER PRIMARY KEY);
     )sql",
 };
+
+// A new run's id: above every run's and every deleted run's.
+constexpr const char* kNextRunId =
+    "(SELECT max(ifnull((SELECT max(id) FROM runs), 0), ifnull((SELECT max(id) FROM retired_run_ids), 0)) + 1)";
 
 std::string versions_json() {
   return std::string("{\"limuon_lab\": \"0.1.0\", \"libtorch\": \"") + std::to_string(TORCH_VERSION_MAJOR) + "." +
@@ -224,7 +230,9 @@ std::optional<int64_t> Store::find_sweep(const std::string& name) const {
 }
 
 int64_t Store::create_run(const std::string& name, const std::string& config_json, std::optional<int64_t> sweep_id) {
-  Statement s(impl_->db.get(), "INSERT INTO runs(sweep_id, name, config_json, versions_json) VALUES (?, ?, ?, ?)",
+  Statement s(impl_->db.get(),
+              std::string("INSERT INTO runs(id, sweep_id, name, config_json, versions_json) VALUES (") + kNextRunId +
+                  ", ?, ?, ?, ?)",
               impl_->path);
   if (sweep_id) s.bind(1, *sweep_id);
   else s.bind_null(1);
@@ -289,7 +297,8 @@ void Store::delete_run(int64_t run_id) {
                   "'): it is running; stop it first, then delete it");
   // Spelled out rather than left to ON DELETE: the result must not depend on the foreign_keys pragma.
   for (const char* sql : {"DELETE FROM metrics WHERE run_id = ?", "DELETE FROM spectra WHERE run_id = ?",
-                          "UPDATE runs SET parent_run_id = NULL WHERE parent_run_id = ?", "DELETE FROM runs WHERE id = ?"}) {
+                          "UPDATE runs SET parent_run_id = NULL WHERE parent_run_id = ?", "DELETE FROM runs WHERE id = ?",
+                          "INSERT OR IGNORE INTO retired_run_ids(id) VALUES (?)"}) {
     Statement s(impl_->db.get(), sql, impl_->path);
     s.bind(1, run_id).run();
   }
@@ -304,8 +313,8 @@ int64_t Store::create_fork(const std::string& name, const std::string& config_js
   Transaction tx(impl_->db.get(), impl_->path);
   impl_->existing_run(parent_run_id, "fork");
   Statement s(impl_->db.get(),
-              "INSERT INTO runs(sweep_id, name, config_json, versions_json, parent_run_id, fork_step) "
-              "VALUES (NULL, ?, ?, ?, ?, ?)",
+              std::string("INSERT INTO runs(id, sweep_id, name, config_json, versions_json, parent_run_id, fork_step) "
+                          "VALUES (") + kNextRunId + ", NULL, ?, ?, ?, ?, ?)",
               impl_->path);
   s.bind(1, name).bind(2, config_json).bind(3, versions_json()).bind(4, parent_run_id).bind(5, fork_step).run();
   const int64_t id = sqlite3_last_insert_rowid(impl_->db.get());
