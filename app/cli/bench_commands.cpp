@@ -6,6 +6,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "limuon/bench/store_bench.hpp"
 #include "limuon/bench/optim_bench.hpp"
 #include "limuon/bench/train_bench.hpp"
 #include "limuon/store/store.hpp"
@@ -88,6 +89,19 @@ int bench_train(const std::vector<std::string>& args, std::ostream& out, std::os
 
 // Insert throughput of metric rows (batched as the trainer batches them) and the time to read one
 // run's loss series back, on a fresh database file.
+int bench_runs_browser(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  int runs = 10'000, points = 50;
+  std::string dir = std::filesystem::temp_directory_path().string();
+  for (ArgCursor a(args); a.next();) {
+    if (a.flag() == "--runs") runs = parse_int("--runs", a.value(), 10, 1'000'000);
+    else if (a.flag() == "--points") points = parse_int("--points", a.value(), 1, 10'000);
+    else if (a.flag() == "--dir") dir = a.value();
+    else throw UsageError("unknown option '" + a.flag() + "' for 'bench runs-browser'");
+  }
+  out << bench::bench_runs_browser(dir, runs, points).report();
+  return 0;
+}
+
 int bench_store(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   int64_t rows = 1'000'000, batch = 2'000, series_points = 100'000;
   std::string path = (std::filesystem::temp_directory_path() / "limuon-bench-store.db").string();

@@ -33,6 +33,8 @@ std::string usage() {
          "                        GPT training tokens/s: this engine against Python PyTorch, same LibTorch\n"
          "  bench store [--rows N] [--db FILE]\n"
          "                        metric insert throughput and series read time of the SQLite store\n"
+         "  bench runs-browser [--runs 10000] [--points 50] [--dir FOLDER]\n"
+         "                        opening and filtering a database of many runs, as the runs browser does\n"
          "  settings [--markdown]  every run setting: type, default, valid values, which optimizers read it\n"
          "  help | --version      this text | the version\n"
          "exit codes: 0 finished (or stopped with Ctrl-C), 1 a run failed or another process is driving it,\n"
@@ -63,7 +65,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       if (!rest.empty() && rest[0] == "optim") return detail::bench_optim(bench_args, out, err);
       if (!rest.empty() && rest[0] == "store") return detail::bench_store(bench_args, out, err);
       if (!rest.empty() && rest[0] == "train") return detail::bench_train(bench_args, out, err);
-      throw UsageError("'bench' needs a benchmark name: bench optim, bench store, bench train");
+      if (!rest.empty() && rest[0] == "runs-browser") return detail::bench_runs_browser(bench_args, out, err);
+      throw UsageError("'bench' needs a benchmark name: bench optim, bench store, bench train, bench runs-browser");
     }
     throw UsageError("unknown command '" + command + "'");
   } catch (const UsageError& e) {

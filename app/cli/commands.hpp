@@ -16,6 +16,7 @@ int settings_command(const std::vector<std::string>& args, std::ostream& out, st
 
 int bench_optim(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int bench_train(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int bench_runs_browser(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int bench_store(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int train_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runs_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
