@@ -9,6 +9,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "limuon/store/compare.hpp"
+#include "limuon/store/export.hpp"
 #include "limuon/train/config_string.hpp"
 #include "limuon/train/settings.hpp"
 
@@ -90,47 +91,16 @@ void compare(const store::Store& db, const std::vector<int64_t>& ids, std::ostre
   section("at equal wall time (" + wall.str() + " s):", c.at_wall_s);
 }
 
-nlohmann::ordered_json number_or_null(double value) {  // JSON has no NaN or Inf
-  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
-}
-
 void export_run(const store::Store& db, const store::RunRecord& run, const std::string& csv, const std::string& json,
                 std::ostream& out) {
   if (!csv.empty()) {
-    std::ofstream f(csv);
-    f << "metric,step,value,wall_s\n";  // shortest text that reads back the same number: 0.005, not 0.0050000000000000001
-    for (const auto& name : db.metric_names(run.id))
-      for (const auto& p : db.series(run.id, name))
-        f << name << "," << p.step << "," << train::format_number(p.value) << "," << train::format_number(p.wall_s)
-          << "\n";
-    if (!f) throw std::runtime_error("cannot write " + csv);
+    store::export_run_csv(db, run, csv);
     out << "wrote " << csv << "\n";
   }
-  if (json.empty()) return;
-  nlohmann::ordered_json j;
-  j["run"] = run.id;
-  j["name"] = run.name;
-  const auto config = nlohmann::ordered_json::parse(run.config_json, nullptr, false);
-  j["config"] = config.is_discarded() ? nlohmann::ordered_json(run.config_json) : config;
-  j["status"] = run.status;
-  j["metrics"] = nlohmann::ordered_json::object();
-  for (const auto& name : db.metric_names(run.id)) {
-    auto& series = j["metrics"][name] = nlohmann::ordered_json::array();
-    for (const auto& p : db.series(run.id, name)) series.push_back({p.step, number_or_null(p.value), p.wall_s});
+  if (!json.empty()) {
+    store::export_run_json(db, run, json);
+    out << "wrote " << json << "\n";
   }
-  j["spectra"] = nlohmann::ordered_json::array();
-  for (const auto& s : db.spectra(run.id)) {
-    nlohmann::ordered_json values = nlohmann::ordered_json::array();
-    for (double v : s.values) values.push_back(number_or_null(v));
-    j["spectra"].push_back({{"step", s.step}, {"param", s.param}, {"kind", s.kind},
-                            {"energy_fraction", s.energy_fraction < 0 ? nlohmann::ordered_json(nullptr)
-                                                                      : number_or_null(s.energy_fraction)},
-                            {"singular_values", values}});
-  }
-  std::ofstream f(json);
-  f << j.dump(1) << "\n";
-  if (!f) throw std::runtime_error("cannot write " + json);
-  out << "wrote " << json << "\n";
 }
 
 }  // namespace

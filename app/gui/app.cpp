@@ -93,6 +93,15 @@ bool App::start_run() {
   return true;
 }
 
+bool App::rerun(const train::RunConfig& config) {
+  settings_.run = config;
+  settings_.run.name.clear();
+  field_text_.clear();  // the panel shows the run's settings
+  return start_run();
+}
+
+void App::refresh_list() { reader_.request_list(settings_.db_path, run_query_); }
+
 bool App::resume_stored_run(int64_t run_id) {
   if (session_.status().active || resume_after_load_ != 0) {
     post_message("cannot resume run " + std::to_string(run_id) + ": another run is active or being resumed", true);
@@ -129,7 +138,7 @@ void App::take_new_data() {
       runs_.push_back(std::move(run));
     }
     overlay_wanted_[live_run_id_] = true;
-    reader_.request_list(settings_.db_path);
+    refresh_list();
     const train::RunConfig live_config = session_.config();
     live_lr_ = live_config.optimizer == "adamw" ? live_config.adamw_lr : live_config.lr;  // what set_lr changes
   }
@@ -142,7 +151,7 @@ void App::take_new_data() {
     if (!events.empty()) dirty_ = true;
   }
   if (status.runs_ended != runs_ended_seen_ && !status.active) {  // the run ended: its final row in the table
-    reader_.request_list(settings_.db_path);
+    refresh_list();
     const std::string how = train::to_string(status.state);
     post_message("run " + std::to_string(status.run_id) + " " + how + (status.error.empty() ? "" : ": " + status.error),
                  status.state == train::RunState::failed || status.state == train::RunState::diverged);
@@ -154,6 +163,17 @@ void App::take_new_data() {
     if (list.db_path != settings_.db_path) continue;  // an answer for a database no longer open
     if (!list.error.empty()) post_message(list.error, true);
     run_list_ = std::move(list);
+    dirty_ = true;
+  }
+  for (auto& edit : reader_.take_edits()) {
+    post_message(edit.message, edit.error);
+    refresh_list();
+  }
+  for (auto& found : reader_.take_fork_steps()) {
+    if (found.run_id != fork_parent_) continue;
+    fork_steps_ = std::move(found.steps);
+    fork_step_index_ = fork_steps_.empty() ? -1 : static_cast<int>(fork_steps_.size()) - 1;
+    fork_steps_read_ = true;
     dirty_ = true;
   }
   for (auto& loaded : reader_.take_runs()) {
@@ -220,7 +240,7 @@ void App::open_database(const std::string& path) {
   db_field_ = path;
   run_list_ = RunList{};
   run_list_.db_path = path;
-  reader_.request_list(path);
+  refresh_list();
 }
 
 std::string App::export_path(const std::string& stem, const char* extension) const {

@@ -55,6 +55,18 @@ class App {
   LiveSession& session() { return session_; }
   StoreReader& reader() { return reader_; }
   bool start_run();  // false (and a message saying why) when the settings or the state forbid it
+  // A new run with a stored run's settings (the run panel takes them too).
+  bool rerun(const train::RunConfig& config);
+  // Opens the fork dialog for a stored run, as its row's "Fork..." does.
+  void open_fork(int64_t parent_id);
+  // Starts a branch as the fork dialog's button does, with these settings changed (the demo script's fork).
+  bool fork_run(int64_t parent_id, int64_t step, const std::vector<std::pair<std::string, std::string>>& changes);
+  void set_filter_text(const std::string& text) {
+    filter_text_ = run_query_.filter.text = text;
+    refresh_list();
+  }
+  size_t listed_runs() const { return run_list_.rows.size(); }
+  RunQuery& run_query() { return run_query_; }
   // Loads its stored points first, then trains on; false (and a message) when it cannot now.
   bool resume_stored_run(int64_t run_id);
   void select_tab(Tab tab) {
@@ -85,6 +97,11 @@ class App {
   void draw_curves();
   void draw_spectra();
   void draw_runs_table();
+  void draw_runs_filters();
+  void draw_run_row_menu(const RunRow& row);
+  void draw_run_popups();
+  void refresh_list();  // the browser's list again, with its filter and sort
+  bool start_fork();
   void draw_status_bar();
   void draw_legend();
 
@@ -110,6 +127,19 @@ class App {
   int64_t runs_ended_seen_ = 0;  // LiveStatus::runs_ended when this frame last looked
   int64_t resume_after_load_ = 0;  // a run to resume once its stored points are loaded
   RunList run_list_;
+  // The runs browser: its query, and the text of the filter fields it was built from.
+  RunQuery run_query_;
+  std::string filter_text_, filter_settings_, filter_error_;
+  int filter_status_ = 0, filter_optimizer_ = 0;  // 0: all
+  // The row actions' popups: rename / note (edit_kind_ 1 / 2), delete, fork. 0: none open.
+  int64_t edit_run_ = 0, delete_run_ = 0, fork_parent_ = 0;
+  int edit_kind_ = 0;
+  std::string edit_text_;
+  std::vector<int64_t> fork_steps_;  // the parent's kept checkpoints (read by the reader)
+  int fork_step_index_ = -1;
+  bool fork_steps_read_ = false;
+  train::RunConfig fork_config_;
+  std::string fork_checked_json_, fork_problem_;  // the settings last validated, and the verdict
   std::map<int64_t, bool> overlay_wanted_;  // ticked in the table (loads may still be on their way)
 
   // Plots: one shared x axis, one state per plot.

@@ -37,7 +37,7 @@ const Arity kCommands[] = {{"set", 2, 2},          {"start", 0, 0},   {"wait_ste
                            {"wait_frames", 1, 1},  {"wait_seconds", 1, 1}, {"tab", 1, 1}, {"screenshot", 1, 1},
                            {"synthetic", 1, 1},    {"measure", 1, 2}, {"stop", 0, 0},       {"quit", 0, 0},
                            {"mouse", 2, 2},        {"expect_message", 1, 64}, {"x", 1, 1},
-                           {"resume", 1, 1},       {"export_plot", 1, 1}};
+                           {"resume", 1, 1},       {"export_plot", 1, 1}, {"fork", 2, 64}, {"filter", 1, 64}};
 
 int x_unit_named(const std::string& name) {
   const char* names[] = {"step", "grad_evals", "samples", "wall_time"};  // XUnit's order
@@ -91,6 +91,16 @@ std::vector<DemoCommand> load_demo_script(const std::string& text_or_path) {
       } catch (const train::ConfigError&) {
         throw std::invalid_argument(where + ": '" + c.args[0] + "' is not a count in [0, 1e9]");
       }
+    }
+    if (c.name == "fork") {
+      for (size_t i = 0; i < 2; ++i) try {
+          if (train::parse_int(where, c.args[i]) < 1) throw train::ConfigError("not positive");
+        } catch (const train::ConfigError&) {
+          throw std::invalid_argument(where + ": fork takes a run id and a step, then KEY VALUE pairs");
+        }
+      if (c.args.size() % 2 != 0) throw std::invalid_argument(where + ": fork's settings come as KEY VALUE pairs");
+      for (size_t i = 2; i < c.args.size(); i += 2)
+        if (!train::find_setting(c.args[i])) throw std::invalid_argument(where + ": no run setting '" + c.args[i] + "'");
     }
     if (c.name == "measure" && c.args.size() == 2 && c.args[1] != "continuous" && c.args[1] != "idle" &&
         c.args[1] != "hidden")
@@ -210,6 +220,25 @@ bool DemoRunner::step(App& app, double frame_ms) {
     }
     done = resume_pressed_ && (resume_refused_ || st.run_id == id);
     if (done) resume_pressed_ = false;
+  } else if (c.name == "fork") {
+    const int64_t parent = std::stoll(c.args[0]);
+    if (!fork_pressed_ && app.lists_run(parent) && !st.active) {
+      run_before_ = st.run_id;
+      std::vector<std::pair<std::string, std::string>> changes;
+      for (size_t i = 2; i + 1 < c.args.size(); i += 2) changes.emplace_back(c.args[i], c.args[i + 1]);
+      fork_refused_ = !app.fork_run(parent, std::stoll(c.args[1]), changes);
+      fork_pressed_ = true;
+    }
+    const LiveStatus now = app.session().status();
+    done = fork_pressed_ && (fork_refused_ || (now.run_id > 0 && now.run_id != run_before_) || !now.active);
+    if (done) fork_pressed_ = false;
+  } else if (c.name == "filter") {
+    if (frames_waited_ == 0) {
+      std::string text;
+      for (const auto& a : c.args) text += (text.empty() ? "" : " ") + a;
+      app.set_filter_text(text);
+    }
+    done = frames_waited_ >= 2 && !app.loading();
   } else if (c.name == "wait_steps") {
     done = st.step >= std::stoll(c.args[0]) || (!st.active && frames_waited_ > 2);
   } else if (c.name == "wait_done" || c.name == "stop") {

@@ -4,6 +4,9 @@
 //   set steps 20          a run setting, as `limuon-lab train --steps 20` takes it
 //   start                 press Start (done when the run has an id, or was refused or failed)
 //   resume 3              press run 3's resume button in the runs table (once the table lists it)
+//   fork 1 4 beta 0.9     a branch of run 1 from its checkpoint at step 4 with beta 0.9 (any KEY VALUE
+//                         pairs), as the runs browser's fork dialog starts it (once the table lists run 1)
+//   filter lowrank        the runs browser's search text (done when the list has been read again)
 //   wait_steps 10         until the live run has taken 10 steps (or ended)
 //   wait_done             until the live run has ended
 //   wait_frames 5 | wait_seconds 1.5
@@ -83,7 +86,7 @@ class DemoRunner {
   double cursor_x_ = 0, cursor_y_ = 0;
   bool synthetic_requested_ = false;
   bool start_refused_ = false;
-  bool resume_pressed_ = false, resume_refused_ = false;
+  bool resume_pressed_ = false, resume_refused_ = false, fork_pressed_ = false, fork_refused_ = false;
   int64_t run_before_ = 0;
   size_t runs_before_ = 0;
 };

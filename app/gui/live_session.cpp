@@ -7,6 +7,7 @@
 #include "gui/job_thread.hpp"
 #include "limuon/store/store.hpp"
 #include "limuon/sweep/run_queue.hpp"
+#include "limuon/train/fork.hpp"
 
 namespace limuon::gui {
 
@@ -67,11 +68,16 @@ bool LiveSession::start(const train::RunConfig& config, const std::string& db_pa
   return launch([this, config, db_path] { work_new(config, db_path); });
 }
 
+bool LiveSession::start_fork(const train::RunConfig& config, const std::string& db_path, int64_t parent_id,
+                             int64_t step) {
+  return launch([this, config, db_path, parent_id, step] { work_new(config, db_path, parent_id, step); });
+}
+
 bool LiveSession::resume_stored(int64_t run_id, const std::string& db_path) {
   return launch([this, run_id, db_path] { work_resume(run_id, db_path); });
 }
 
-void LiveSession::work_new(train::RunConfig config, std::string db_path) {
+void LiveSession::work_new(train::RunConfig config, std::string db_path, int64_t parent_id, int64_t fork_step) {
   config.validate();
   if (config.name.empty()) config.name = config.summary();
   int64_t run_id = 0;
@@ -81,7 +87,14 @@ void LiveSession::work_new(train::RunConfig config, std::string db_path) {
     const auto folder = std::filesystem::path(db_path).parent_path();
     if (!folder.empty()) std::filesystem::create_directories(folder, ec);
     store::Store db(db_path);
-    run_id = db.create_run(config.name, config.to_json(), std::nullopt);
+    if (parent_id > 0) {  // refused here, before anything is stored, when the branch changes its batches
+      const auto parent = db.run(parent_id);
+      if (!parent) throw std::runtime_error("no run " + std::to_string(parent_id) + " in " + db_path);
+      train::check_fork_settings(train::RunConfig::from_stored_json(parent->config_json), config);
+      run_id = db.create_fork(config.name, config.to_json(), parent_id, fork_step);
+    } else {
+      run_id = db.create_run(config.name, config.to_json(), std::nullopt);
+    }
   }
   drive(run_id, config, db_path);
 }

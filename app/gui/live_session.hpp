@@ -44,6 +44,8 @@ class LiveSession {
 
   // A new run in `db_path` (false when a run is still active).
   bool start(const train::RunConfig& config, const std::string& db_path);
+  // A branch of stored run `parent_id` from its kept checkpoint at `step`, with `config`'s settings.
+  bool start_fork(const train::RunConfig& config, const std::string& db_path, int64_t parent_id, int64_t step);
   // Continues a stored run from its checkpoint, with its stored settings.
   bool resume_stored(int64_t run_id, const std::string& db_path);
 
@@ -67,7 +69,7 @@ class LiveSession {
     double lr = -1;
   };
   bool launch(std::function<void()> body);
-  void work_new(train::RunConfig config, std::string db_path);
+  void work_new(train::RunConfig config, std::string db_path, int64_t parent_id = 0, int64_t fork_step = 0);
   void work_resume(int64_t run_id, std::string db_path);
   void drive(int64_t run_id, const train::RunConfig& config, const std::string& db_path);
   void on_poll(train::Trainer& trainer, bool ended);

@@ -1,5 +1,7 @@
 #include "gui/store_reader.hpp"
 
+#include "limuon/train/checkpoint.hpp"
+
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -11,29 +13,23 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double last_value(const store::Store& db, int64_t run_id, const char* metric) {
-  const auto points = db.last_points(run_id, metric, 1);
-  return points.empty() ? kNaN : points.back().value;
-}
-
-RunList read_list(const std::string& db_path) {
+RunList read_list(const std::string& db_path, const RunQuery& query) {
   RunList list;
   list.db_path = db_path;
   std::error_code ec;
   if (!std::filesystem::exists(db_path, ec)) return list;  // a new database: the first run creates it
   try {
     store::Store db(db_path, store::Store::Mode::read_only);
-    auto records = db.runs();
-    for (auto it = records.rbegin(); it != records.rend(); ++it) {
+    for (auto& found : store::query_runs(db, query.filter, query.sort, query.descending)) {
       RunRow row;
-      row.record = std::move(*it);
+      row.record = std::move(found.record);
       try {
         row.config = train::RunConfig::from_stored_json(row.record.config_json);
       } catch (const std::exception&) {
         row.config_readable = false;  // written by a newer build, or damaged: listed, not trusted
       }
-      row.final_train_loss = last_value(db, row.record.id, "train_loss");
-      row.final_val_loss = last_value(db, row.record.id, "val_loss");
+      row.final_train_loss = found.final_train_loss.value_or(kNaN);
+      row.final_val_loss = found.final_val_loss.value_or(kNaN);
       list.rows.push_back(std::move(row));
     }
   } catch (const std::exception& e) {
@@ -94,9 +90,9 @@ LoadedRun synthetic_run(int64_t points, XUnit unit, double smoothing) {
 
 }  // namespace
 
-void StoreReader::request_list(const std::string& db_path) {
-  jobs_.post([this, db_path] {
-    RunList list = read_list(db_path);
+void StoreReader::request_list(const std::string& db_path, const RunQuery& query) {
+  jobs_.post([this, db_path, query] {
+    RunList list = read_list(db_path, query);
     std::lock_guard<std::mutex> lock(mutex_);
     lists_.push_back(std::move(list));
   });
@@ -117,6 +113,33 @@ void StoreReader::request_synthetic(int64_t points, XUnit unit, double smoothing
     runs_.push_back(std::move(run));
   });
 }
+
+void StoreReader::request_edit(const std::string& db_path, std::function<void(store::Store&)> edit, std::string done,
+                               bool writes) {
+  jobs_.post([this, db_path, edit = std::move(edit), done = std::move(done), writes] {
+    EditResult result{done, false};
+    try {
+      store::Store db(db_path, writes ? store::Store::Mode::read_write : store::Store::Mode::read_only);
+      edit(db);
+    } catch (const std::exception& e) {
+      result = {e.what(), true};
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    edits_.push_back(std::move(result));
+  });
+}
+
+void StoreReader::request_fork_steps(const std::string& db_path, int64_t run_id) {
+  jobs_.post([this, db_path, run_id] {
+    ForkSteps found{run_id, train::history_steps(db_path + ".checkpoints/run-" + std::to_string(run_id))};
+    std::lock_guard<std::mutex> lock(mutex_);
+    fork_steps_.push_back(std::move(found));
+  });
+}
+
+std::vector<EditResult> StoreReader::take_edits() { return take_all(mutex_, edits_); }
+
+std::vector<ForkSteps> StoreReader::take_fork_steps() { return take_all(mutex_, fork_steps_); }
 
 std::vector<RunList> StoreReader::take_lists() { return take_all(mutex_, lists_); }
 

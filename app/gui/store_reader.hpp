@@ -1,5 +1,6 @@
-// Reads databases for the window on a worker thread, so no frame ever waits for the disk: the list of a
-// database's runs, and whole runs (every metric and spectrum) built into RunData ready to plot. Requests
+// Reads databases for the window on a worker thread, so no frame ever waits for the disk: the runs
+// browser's list (filtered and sorted in SQL), whole runs (every metric and spectrum) built into RunData
+// ready to plot, the steps a run can be forked at, and the browser's edits (rename, note, delete). Requests
 // queue up; results are taken by the GUI thread. Every failure (no such file, corrupt, locked, a newer
 // schema) comes back as a message, never an exception.
 #pragma once
@@ -13,6 +14,7 @@
 
 #include "gui/job_thread.hpp"
 #include "gui/run_data.hpp"
+#include "limuon/store/run_query.hpp"
 #include "limuon/store/store.hpp"
 
 namespace limuon::gui {
@@ -26,8 +28,25 @@ struct RunRow {
 
 struct RunList {
   std::string db_path;
-  std::vector<RunRow> rows;  // newest first
+  std::vector<RunRow> rows;  // as the query sorted them
   std::string error;         // empty when the database was read
+};
+
+// The browser's query: what it asked for travels with the answer.
+struct RunQuery {
+  store::RunFilter filter;
+  store::RunSortKey sort = store::RunSortKey::id;
+  bool descending = true;  // newest first
+};
+
+struct EditResult {
+  std::string message;
+  bool error = false;
+};
+
+struct ForkSteps {
+  int64_t run_id = 0;
+  std::vector<int64_t> steps;  // kept checkpoints, ascending
 };
 
 struct LoadedRun {
@@ -43,7 +62,13 @@ class StoreReader {
   using Wake = std::function<void()>;
   explicit StoreReader(Wake wake = {}) : jobs_(JobThread::AtExit::drop_queued, std::move(wake)) {}
 
-  void request_list(const std::string& db_path);
+  void request_list(const std::string& db_path, const RunQuery& query = {});
+  // A write to the database (rename, note, delete), or with `writes` false a read that writes files
+  // (export), on the same worker as the reads; `done` is the message on success. The list is read again
+  // afterwards.
+  void request_edit(const std::string& db_path, std::function<void(store::Store&)> edit, std::string done,
+                    bool writes = true);
+  void request_fork_steps(const std::string& db_path, int64_t run_id);
   void request_run(const std::string& db_path, int64_t run_id, XUnit unit, double smoothing);
   // A made-up run of `points` points (a noisy falling loss with spikes) for the frame-time benchmark.
   void request_synthetic(int64_t points, XUnit unit, double smoothing);
@@ -51,11 +76,15 @@ class StoreReader {
 
   std::vector<RunList> take_lists();
   std::vector<LoadedRun> take_runs();
+  std::vector<EditResult> take_edits();
+  std::vector<ForkSteps> take_fork_steps();
 
  private:
   mutable std::mutex mutex_;  // guards the results
   std::vector<RunList> lists_;
   std::vector<LoadedRun> runs_;
+  std::vector<EditResult> edits_;
+  std::vector<ForkSteps> fork_steps_;
   JobThread jobs_;  // last: its worker may touch the members above until it is joined
 };
 

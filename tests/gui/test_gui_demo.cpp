@@ -179,6 +179,30 @@ TEST(GuiSmoke, ARunLeftWhenTheWindowClosedResumesInTheNextSession) {
   fs::remove_all(dir);
 }
 
+TEST(GuiSmoke, AForkFromTheRunsBrowserBranchesAtTheStepAndBothRunsAreShown) {
+  const fs::path dir = fresh_dir("fork");
+  const std::string db = (dir / "runs.db").string();
+  auto demo = run_demo(dir,
+                       "set steps 12\nset checkpoint_every 4\nset eval_every 4\nset beta 0.5\nstart\nwait_done\n"
+                       "fork 1 8 beta 0.9\nwait_done\nfilter fork of\nscreenshot fork.png\nquit\n",
+                       db);
+  ASSERT_EQ(demo.exit_code, 0) << demo.output;
+  limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+  const auto branch = store.run(2);
+  ASSERT_TRUE(branch.has_value());
+  EXPECT_EQ(branch->status, "finished") << branch->error;
+  EXPECT_EQ(branch->parent_run_id, std::optional<int64_t>(1));
+  EXPECT_EQ(branch->fork_step, std::optional<int64_t>(8));
+  const auto parent_loss = store.series(1, "train_loss"), branch_loss = store.series(2, "train_loss");
+  ASSERT_EQ(branch_loss.size(), 4u);  // steps 9..12
+  EXPECT_EQ(branch_loss[0].value, parent_loss[8].value);  // step 9's loss is taken at the shared W_8
+  // Both runs' colours are on screen: the branch live, its parent overlaid.
+  const Image image = load_png((dir / "fork.png").string());
+  for (int64_t id : {1, 2})
+    EXPECT_GT(pixels_near(image, limuon::gui::plot::run_colour(static_cast<int>(id))), 100u) << "run " << id;
+  fs::remove_all(dir);
+}
+
 // A script that expects the window to report `message`, and the app to end normally after it.
 void expect_reported(const fs::path& dir, const std::string& db, const std::string& script, const std::string& message) {
   const auto [status, output] = run_demo(dir, script + "expect_message " + message + "\nscreenshot shown.png\nquit\n", db);
