@@ -13,3 +13,6 @@ rm -rf "$out" && mkdir -p "$out"
 unset OPENBLAS_CORETYPE
 XDG_CONFIG_HOME="$out/config" xvfb-run -a -s "-screen 0 1600x1000x24" ./build/release/app/limuon-lab \
   --no-remember --demo experiments/window/frame_bench.demo --demo-out "$out" --db "$out/runs.db"
+# Then a sweep of 4 runs in parallel on screen (frame time only: every run shares the two cores).
+XDG_CONFIG_HOME="$out/config" xvfb-run -a -s "-screen 0 1600x1000x24" ./build/release/app/limuon-lab \
+  --no-remember --demo experiments/window/sweep_frames.demo --demo-out "$out" --db "$out/sweep.db"

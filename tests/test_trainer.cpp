@@ -292,6 +292,40 @@ TEST(Trainer, StopCheckpointsAndAResumedRunContinuesBitIdentically) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Trainer, ASpeedLimitSpacesTheStepsAndChangesNoResult) {
+  auto c = small_run("muon", 10);
+  c.spectrum_every = 0;
+  Trainer free_run(c);
+  free_run.start();
+  const auto unlimited = run_to_end(free_run);
+  Trainer limited(c);
+  limited.set_speed_limit(20);  // at most 20 steps a second: 10 steps span at least 0.45 s
+  limited.start();
+  const auto held = run_to_end(limited);
+  ASSERT_EQ(limited.state(), RunState::finished) << limited.error();
+  EXPECT_EQ(series(held, "train_loss"), series(unlimited, "train_loss"));
+  double first = -1, last = -1;
+  for (const auto& m : held.metrics)
+    if (m.name == "train_loss") (first < 0 ? first : last) = m.wall_s;
+  // A lower bound only (sleeps last at least as long as asked): the first step's own time is subtracted.
+  EXPECT_GE(last - first, 9 / 20.0 - 0.05);
+  // Lifting the limit mid-run lets it finish at once; a stop ends a long wait.
+  Trainer slow(c);
+  slow.set_speed_limit(0.01);  // one step every 100 s
+  slow.start();
+  while (slow.step() < 1) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  slow.set_speed_limit(0);
+  run_to_end(slow);
+  EXPECT_EQ(slow.step(), 10);
+  Trainer stopped(c);
+  stopped.set_speed_limit(0.01);
+  stopped.start();
+  while (stopped.step() < 1) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  stopped.request_stop();
+  run_to_end(stopped);
+  EXPECT_EQ(stopped.state(), RunState::stopped);
+}
+
 TEST(Trainer, DivergenceEndsTheRunWithItsStep) {
   auto c = small_run("adamw", 200);
   c.adamw_lr = 5.0;  // far too large

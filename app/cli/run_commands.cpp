@@ -2,8 +2,6 @@
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -217,16 +215,10 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::
   const auto spec = sweep::load_sweep(file);
   // One sweep process per database: two would both pick up the same interrupted runs. The kernel drops
   // the lock when the process ends, also by kill -9.
-  const std::string lock_path = db_path + ".sweep.lock";
-  struct Descriptor {  // closed when the command returns (a test runs several sweeps in one process)
-    int fd;
-    ~Descriptor() {
-      if (fd >= 0) close(fd);
-    }
-  } lock{open(lock_path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644)};
-  if (lock.fd < 0 || flock(lock.fd, LOCK_EX | LOCK_NB) != 0)
-    throw std::runtime_error("another limuon-lab sweep is using " + db_path + " (lock " + lock_path +
-                             "); wait for it to finish or use another --db");
+  const auto lock = sweep::RunLock::try_acquire_sweep(db_path);
+  if (!lock)
+    throw std::runtime_error("another limuon-lab sweep is using " + db_path + " (lock " + db_path +
+                             ".sweep.lock); wait for it to finish or use another --db");
   store::Store db(db_path);
   auto log = make_logger(db_path);
   const auto plan = sweep::plan_sweep(spec, db);

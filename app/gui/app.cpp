@@ -28,6 +28,7 @@ App::App(AppSettings settings, std::string settings_path, std::string startup_me
     : settings_(std::move(settings)),
       settings_path_(std::move(settings_path)),
       session_([this] { wake(); }),
+      queue_([this] { wake(); }),
       reader_([this] { wake(); }),
       exporter_([this] { wake(); }) {
   if (settings_.db_path.empty()) settings_.db_path = cli::default_app_db();
@@ -42,7 +43,8 @@ App::App(AppSettings settings, std::string settings_path, std::string startup_me
 
 App::~App() {
   save_settings();
-  session_.shutdown();  // the worker calls wake() until it ends: end it while every member is alive
+  session_.shutdown();  // the workers call wake() until they end: end them while every member is alive
+  queue_.shutdown();
 }
 
 void App::wake() {
@@ -123,7 +125,47 @@ bool App::resume_stored_run(int64_t run_id) {
   return true;
 }
 
+void App::take_queue_data() {
+  queue_.join_if_done();
+  const QueueStatus status = queue_.status();
+  for (const auto& r : status.runs) {
+    if (r.run_id <= 0 || r.state == train::RunState::created) continue;  // not started yet: nothing to show
+    RunData* run = find_run(r.run_id);
+    if (run == nullptr) {
+      auto made = std::make_unique<RunData>();
+      made->run_id = r.run_id;
+      made->name = r.name;
+      made->config = r.config;
+      made->colour = static_cast<int>(r.run_id);
+      run = made.get();
+      runs_.push_back(std::move(made));
+      overlay_wanted_[r.run_id] = true;
+    }
+    run->status = train::to_string(r.state);
+    run->live = status.active && !train::Trainer::is_end_state(r.state);
+  }
+  for (auto& [run_id, events] : queue_.take_events()) {
+    RunData* run = find_run(run_id);
+    if (run == nullptr) continue;  // unticked meanwhile
+    for (const auto& p : events.metrics) run->add(p, settings_.x_unit, settings_.smoothing);
+    for (const auto& s : events.spectra) run->add(s);
+    if (!events.empty()) dirty_ = true;
+  }
+  if (status.sweep_id > 0 && status.sweep_id != sweep_.results_sweep_id) {  // the results tab follows the sweep
+    sweep_.results_sweep_id = status.sweep_id;
+    sweep_.results_requested = false;
+  }
+  if (status.queues_ended != queues_ended_seen_ && !status.active) {
+    queues_ended_seen_ = status.queues_ended;
+    refresh_list();
+    sweep_.samples_requested = false;  // the new runs' step times refine the next estimate
+    sweep_.results_requested = false;  // and the results are final now
+  }
+  for (auto& m : queue_.take_messages()) post_message(m.text, m.error);
+}
+
 void App::take_new_data() {
+  take_queue_data();
   session_.join_if_done();
   const LiveStatus status = session_.status();
   // The live run gets its RunData as soon as the store has given it an id.
@@ -163,6 +205,17 @@ void App::take_new_data() {
     if (list.db_path != settings_.db_path) continue;  // an answer for a database no longer open
     if (!list.error.empty()) post_message(list.error, true);
     run_list_ = std::move(list);
+    dirty_ = true;
+  }
+  for (auto& apply : reader_.take_computed()) {
+    apply();
+    dirty_ = true;
+  }
+  for (auto& loaded : reader_.take_sweep_files()) take_sweep_file(loaded);
+  for (auto& results : reader_.take_sweep_results()) take_sweep_results(std::move(results));
+  for (auto& times : reader_.take_step_times()) {
+    if (times.db_path != settings_.db_path) continue;
+    sweep_.samples = std::move(times.samples);
     dirty_ = true;
   }
   for (auto& edit : reader_.take_edits()) {
@@ -238,6 +291,8 @@ void App::open_database(const std::string& path) {
   }
   settings_.db_path = path;
   db_field_ = path;
+  sweep_.samples_requested = false;
+  if (sweep_.results_db != path) sweep_.results_sweep_id = 0;
   run_list_ = RunList{};
   run_list_.db_path = path;
   refresh_list();
@@ -312,6 +367,14 @@ bool App::frame() {
     }
     if (tab("Spectra", Tab::spectra)) {
       draw_spectra();
+      ImGui::EndTabItem();
+    }
+    if (tab("Sweeps", Tab::sweeps)) {
+      draw_sweeps();
+      ImGui::EndTabItem();
+    }
+    if (tab("Classroom", Tab::lesson)) {
+      draw_classroom();
       ImGui::EndTabItem();
     }
     tab_requested_ = false;

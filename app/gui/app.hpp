@@ -16,14 +16,17 @@
 #include "gui/app_settings.hpp"
 #include "gui/exporter.hpp"
 #include "gui/heatmap.hpp"
+#include "gui/classroom.hpp"
 #include "gui/live_session.hpp"
+#include "gui/queue_session.hpp"
+#include "gui/sweep_panel_state.hpp"
 #include "gui/plot_widget.hpp"
 #include "gui/run_data.hpp"
 #include "gui/store_reader.hpp"
 
 namespace limuon::gui {
 
-enum class Tab { curves, spectra };
+enum class Tab { curves, spectra, sweeps, lesson };
 
 // A request, from a panel or the demo script, that needs the framebuffer after the frame is drawn.
 struct PixelRequest {
@@ -53,6 +56,22 @@ class App {
   // What the demo script and the benchmark drive.
   AppSettings& settings() { return settings_; }
   LiveSession& session() { return session_; }
+  QueueSession& queue() { return queue_; }
+  // Sweeps (sweep_panel.cpp): the designer's spec, started as `limuon-lab sweep` would run it.
+  bool start_sweep();
+  // Reads a sweep file into the designer and starts it (the demo script's `sweep`); false and a message
+  // when the file is refused.
+  bool open_and_start_sweep(const std::string& path);
+  SweepPanelState& sweep_panel() { return sweep_; }
+  // Classroom mode (classroom_panel.cpp): open a lesson by its file name without .toml ("storm_beta"),
+  // play it (its presets side by side), and the presenter switch (large fonts, thick lines, high contrast).
+  bool open_lesson(const std::string& stem);
+  bool lesson_loaded() const;
+  bool play_lesson();
+  void set_presenter(bool on);
+  bool presenter() const { return classroom_.presenter; }
+  // The window loop asks before each frame: a font size to rebuild the fonts at (presenter mode), else 0.
+  float take_font_rebuild();
   StoreReader& reader() { return reader_; }
   bool start_run();  // false (and a message saying why) when the settings or the state forbid it
   // A new run with a stored run's settings (the run panel takes them too).
@@ -97,6 +116,12 @@ class App {
   void draw_curves();
   void draw_spectra();
   void draw_runs_table();
+  void draw_sweeps();     // sweep_panel.cpp
+  void draw_sweep_results();  // sweep_results_panel.cpp
+  void take_sweep_file(const LoadedSweep& loaded);
+  void take_sweep_results(SweepResults results);
+  void draw_classroom();  // classroom_panel.cpp
+  void take_queue_data();
   void draw_runs_filters();
   void draw_run_row_menu(const RunRow& row);
   void draw_run_popups();
@@ -118,6 +143,7 @@ class App {
   std::string settings_path_;
   std::atomic<bool> data_pending_{true};  // before the workers: they set it until they are joined
   LiveSession session_;
+  QueueSession queue_;
   StoreReader reader_;
   Exporter exporter_;
 
@@ -149,6 +175,10 @@ class App {
   double built_smoothing_ = 0.6;
   int applied_log_y_ = -1;  // the log-y choice last applied to every plot
   int plot_export_requested_ = -1;
+
+  int64_t queues_ended_seen_ = 0;  // QueueStatus::queues_ended when a frame last looked
+  SweepPanelState sweep_;
+  ClassroomState classroom_;
 
   // Spectra panel choices.
   int64_t spectra_run_ = -1;  // -1: the live run

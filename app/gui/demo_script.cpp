@@ -37,7 +37,9 @@ const Arity kCommands[] = {{"set", 2, 2},          {"start", 0, 0},   {"wait_ste
                            {"wait_frames", 1, 1},  {"wait_seconds", 1, 1}, {"tab", 1, 1}, {"screenshot", 1, 1},
                            {"synthetic", 1, 1},    {"measure", 1, 2}, {"stop", 0, 0},       {"quit", 0, 0},
                            {"mouse", 2, 2},        {"expect_message", 1, 64}, {"x", 1, 1},
-                           {"resume", 1, 1},       {"export_plot", 1, 1}, {"fork", 2, 64}, {"filter", 1, 64}};
+                           {"resume", 1, 1},       {"export_plot", 1, 1}, {"fork", 2, 64}, {"filter", 1, 64},
+                           {"sweep", 1, 1},        {"wait_queue", 0, 0}, {"lesson", 1, 1}, {"play", 0, 0},
+                           {"presenter", 1, 1}};
 
 int x_unit_named(const std::string& name) {
   const char* names[] = {"step", "grad_evals", "samples", "wall_time"};  // XUnit's order
@@ -81,8 +83,11 @@ std::vector<DemoCommand> load_demo_script(const std::string& text_or_path) {
       throw std::invalid_argument(where + ": no run setting '" + c.args[0] + "'");
     if (c.name == "x" && x_unit_named(c.args[0]) < 0)
       throw std::invalid_argument(where + ": x is step, grad_evals, samples or wall_time");
-    if (c.name == "tab" && c.args[0] != "curves" && c.args[0] != "spectra")
-      throw std::invalid_argument(where + ": tab is 'curves' or 'spectra'");
+    const std::vector<std::string> tabs = {"curves", "spectra", "sweeps", "sweep_queue", "sweep_results", "lesson"};
+    if (c.name == "tab" && std::find(tabs.begin(), tabs.end(), c.args[0]) == tabs.end())
+      throw std::invalid_argument(where + ": tab is curves, spectra, sweeps, sweep_queue, sweep_results or lesson");
+    if (c.name == "presenter" && c.args[0] != "on" && c.args[0] != "off")
+      throw std::invalid_argument(where + ": presenter is on or off");
     if (c.name == "wait_steps" || c.name == "wait_frames" || c.name == "synthetic" || c.name == "resume" ||
         c.name == "export_plot") {
       try {
@@ -239,6 +244,21 @@ bool DemoRunner::step(App& app, double frame_ms) {
       app.set_filter_text(text);
     }
     done = frames_waited_ >= 2 && !app.loading();
+  } else if (c.name == "sweep") {
+    // Done once the queue runs, or the start was refused (the message says why).
+    if (frames_waited_ == 0) start_refused_ = !app.open_and_start_sweep(c.args[0]);
+    done = start_refused_ || app.queue().status().active || (frames_waited_ > 0 && app.queue().status().queues_ended > 0);
+  } else if (c.name == "wait_queue") {
+    done = !app.queue().status().active;
+  } else if (c.name == "lesson") {
+    if (frames_waited_ == 0 && !app.open_lesson(c.args[0])) return fail(c, "no lesson '" + c.args[0] + "'");
+    done = app.lesson_loaded();
+  } else if (c.name == "play") {
+    if (frames_waited_ == 0) start_refused_ = !app.play_lesson();
+    done = start_refused_ || app.queue().status().active || frames_waited_ > 2;
+  } else if (c.name == "presenter") {
+    app.set_presenter(c.args[0] == "on");
+    done = frames_waited_ >= 3;  // the fonts are rebuilt between frames
   } else if (c.name == "wait_steps") {
     done = st.step >= std::stoll(c.args[0]) || (!st.active && frames_waited_ > 2);
   } else if (c.name == "wait_done" || c.name == "stop") {
@@ -249,7 +269,10 @@ bool DemoRunner::step(App& app, double frame_ms) {
   } else if (c.name == "wait_seconds") {
     done = elapsed >= std::stod(c.args[0]);
   } else if (c.name == "tab") {
-    app.select_tab(c.args[0] == "spectra" ? Tab::spectra : Tab::curves);
+    const std::string& t = c.args[0];
+    const bool sweeps = t.rfind("sweep", 0) == 0;
+    app.select_tab(t == "spectra" ? Tab::spectra : sweeps ? Tab::sweeps : t == "lesson" ? Tab::lesson : Tab::curves);
+    if (frames_waited_ == 0 && sweeps) app.sweep_panel().requested_view = t == "sweep_queue" ? 1 : t == "sweep_results" ? 2 : 0;
     done = frames_waited_ >= 3;  // let the tab lay out before anything reads it
   } else if (c.name == "screenshot") {
     if (frames_waited_ == 0) screenshots_.push_back(out_dir_.empty() ? c.args[0] : out_dir_ + "/" + c.args[0]);

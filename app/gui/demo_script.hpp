@@ -7,10 +7,15 @@
 //   fork 1 4 beta 0.9     a branch of run 1 from its checkpoint at step 4 with beta 0.9 (any KEY VALUE
 //                         pairs), as the runs browser's fork dialog starts it (once the table lists run 1)
 //   filter lowrank        the runs browser's search text (done when the list has been read again)
+//   sweep FILE            open a sweep file (as `limuon-lab sweep` reads it) in the Sweeps tab and start it
+//   wait_queue            until the sweep's or the lesson's runs have all ended
+//   lesson storm_beta     open a lesson of assets/lessons by its file name (done when it is loaded)
+//   play                  play the open lesson: its presets side by side (done when they started)
+//   presenter on|off      classroom mode's presenter switch (large fonts, thick lines, high contrast)
 //   wait_steps 10         until the live run has taken 10 steps (or ended)
 //   wait_done             until the live run has ended
 //   wait_frames 5 | wait_seconds 1.5
-//   tab spectra | tab curves
+//   tab curves | spectra | sweeps | sweep_queue | sweep_results | lesson
 //   x grad_evals          the curves' x axis: step, grad_evals, samples or wall_time
 //   export_plot 0         plot 0's (the loss) PNG and CSV, as its menu saves them (<db>.exports/)
 //   screenshot shot.png   the whole window, read back from the framebuffer (relative to --demo-out)

@@ -20,16 +20,23 @@ namespace limuon::gui {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Gutters for tick labels and the title at the normal 15 px text; they grow with the font (presenter).
 constexpr float kLeftGutter = 52, kBottomGutter = 18, kTopGutter = 20, kRightGutter = 8;
 // One AddPolyline call per chunk: an anti-aliased thick line takes a few vertices per point, and one
 // reservation must stay under 65,536 vertices with ImGui's 16-bit indices.
 constexpr size_t kPointsPerChunk = 4000;
 
-const ImU32 kFrame = IM_COL32(255, 255, 255, 30);
-const ImU32 kGrid = IM_COL32(255, 255, 255, 22);
-const ImU32 kAxisText = IM_COL32(170, 174, 182, 255);
-const ImU32 kTitle = IM_COL32(225, 228, 235, 255);
+PlotLook g_look;
+
+// Frame, grid and labels; brighter in high contrast, where a projector washes faint lines out.
+ImU32 frame_colour() { return g_look.high_contrast ? IM_COL32(255, 255, 255, 110) : IM_COL32(255, 255, 255, 30); }
+ImU32 grid_colour() { return g_look.high_contrast ? IM_COL32(255, 255, 255, 60) : IM_COL32(255, 255, 255, 22); }
+ImU32 axis_text_colour() { return g_look.high_contrast ? IM_COL32(235, 238, 245, 255) : IM_COL32(170, 174, 182, 255); }
+ImU32 title_colour() { return g_look.high_contrast ? IM_COL32(255, 255, 255, 255) : IM_COL32(225, 228, 235, 255); }
 const ImU32 kNonFinite = IM_COL32(255, 80, 80, 255);
+
+// The text size over the normal 15 px: gutters and tick spacing follow it.
+float em() { return ImGui::GetFontSize() / 15.0f; }
 
 ImU32 with_alpha(ImU32 colour, float alpha) {
   ImVec4 c = ImGui::ColorConvertU32ToFloat4(colour);
@@ -53,25 +60,29 @@ struct Frame {
 void draw_axes(ImDrawList* dl, const Frame& f, const std::string& title) {
   // An outline, not a fill: under a software renderer (llvmpipe, Xvfb) every filled pixel costs the
   // training CPU time, and the window's clear colour is already the plot's background.
-  dl->AddRect(f.min, f.max, kFrame, 3.0f);
+  const ImU32 grid = grid_colour(), text = axis_text_colour();
+  dl->AddRect(f.min, f.max, frame_colour(), 3.0f);
   const float font = ImGui::GetFontSize();
-  for (const auto& t : plot::ticks(f.x, f.width(), 90)) {
+  for (const auto& t : plot::ticks(f.x, f.width(), 90 * em())) {
     const float sx = f.px(t.value);
-    dl->AddLine({sx, f.min.y}, {sx, f.max.y}, t.major ? kGrid : with_alpha(kGrid, 0.5f));
+    dl->AddLine({sx, f.min.y}, {sx, f.max.y}, t.major ? grid : with_alpha(grid, 0.5f));
     if (t.label.empty()) continue;
     const float w = ImGui::CalcTextSize(t.label.c_str()).x;
     const float lx = std::clamp(sx - w / 2, f.min.x, f.max.x - w);
-    dl->AddText({lx, f.max.y + 2}, kAxisText, t.label.c_str());
+    dl->AddText({lx, f.max.y + 2}, text, t.label.c_str());
   }
   for (const auto& t : plot::ticks(f.y, f.height(), font * 2.2f)) {
     const float sy = f.py(t.value);
-    dl->AddLine({f.min.x, sy}, {f.max.x, sy}, t.major ? kGrid : with_alpha(kGrid, 0.5f));
+    dl->AddLine({f.min.x, sy}, {f.max.x, sy}, t.major ? grid : with_alpha(grid, 0.5f));
     if (t.label.empty()) continue;
     const ImVec2 size = ImGui::CalcTextSize(t.label.c_str());
     const float ly = std::clamp(sy - size.y / 2, f.min.y - 2, f.max.y - size.y + 2);
-    dl->AddText({f.min.x - size.x - 5, ly}, kAxisText, t.label.c_str());
+    dl->AddText({f.min.x - size.x - 5, ly}, text, t.label.c_str());
   }
-  dl->AddText(title_font(), ImGui::GetFontSize(), {f.min.x + 2, f.min.y - kTopGutter + 2}, kTitle, title.c_str());
+  // Clipped to the plot's width: a long title in large (presenter) text must not run into the next plot.
+  const ImVec2 at{f.min.x + 2, f.min.y - kTopGutter * em() + 2};
+  const ImVec4 clip{at.x, at.y, f.max.x, f.min.y};
+  dl->AddText(title_font(), ImGui::GetFontSize(), at, title_colour(), title.c_str(), nullptr, 0.0f, &clip);
 }
 
 // [SECTION] series
@@ -125,7 +136,8 @@ void draw_markers(ImDrawList* dl, const Frame& f, const plot::Series& s, ImU32 c
   const plot::IndexRange r = plot::visible(s, f.x.range);
   if (r.last - r.first > static_cast<size_t>(f.width()) / 3) return;  // too dense to be useful
   for (size_t i = r.first; i < r.last; ++i)
-    if (plot::representable(f.y.scale, s.ys()[i])) dl->AddCircleFilled({f.px(s.xs()[i]), f.py(s.ys()[i])}, 2.5f, colour);
+    if (plot::representable(f.y.scale, s.ys()[i]))
+      dl->AddCircleFilled({f.px(s.xs()[i]), f.py(s.ys()[i])}, 1.0f + g_look.line_px, colour);
 }
 
 // Non-finite values cannot be drawn as values: a red mark on the top edge says where they were.
@@ -161,11 +173,11 @@ plot::Range y_extent(const std::vector<PlotSeries>& series, const plot::Axis& x,
 }
 
 void draw_series(ImDrawList* dl, const Frame& f, const std::vector<PlotSeries>& series) {
-  const float thick = 1.6f;
+  const float thick = g_look.line_px;
   for (const auto& ps : series) {
     if (!ps.raw) continue;
-    if (ps.smoothed) {
-      draw_curve(dl, f, *ps.raw, with_alpha(ps.colour, 0.28f), 1.0f);  // the raw curve stays, faint
+    if (ps.smoothed) {  // the raw curve stays, faint
+      draw_curve(dl, f, *ps.raw, with_alpha(ps.colour, 0.28f), std::max(1.0f, thick * 0.6f));
       draw_curve(dl, f, *ps.smoothed, ps.colour, thick);
     } else {
       draw_curve(dl, f, *ps.raw, ps.colour, thick);
@@ -189,7 +201,7 @@ void draw_crosshair(ImDrawList* dl, const Frame& f, const std::vector<PlotSeries
     if (i == plot::npos) continue;
     const double xv = ps.raw->xs()[i], yv = ps.raw->ys()[i];
     if (plot::representable(f.y.scale, yv) && f.contains({f.px(xv), f.py(yv)}))
-      dl->AddCircle({f.px(xv), f.py(yv)}, 3.5f, ps.colour, 12, 1.5f);
+      dl->AddCircle({f.px(xv), f.py(yv)}, 2.0f + g_look.line_px, ps.colour, 12, g_look.line_px);
     if (!tooltip) continue;
     ImGui::ColorButton(("##c" + ps.label).c_str(), ImGui::ColorConvertU32ToFloat4(ps.colour),
                        ImGuiColorEditFlags_NoTooltip, {10, 10});
@@ -290,8 +302,9 @@ ImVec2 usable_size(ImVec2 size) {
 
 Frame layout(ImVec2 origin, ImVec2 size) {
   Frame f;
-  f.min = {origin.x + kLeftGutter, origin.y + kTopGutter};
-  f.max = {origin.x + size.x - kRightGutter, origin.y + size.y - kBottomGutter};
+  const float k = em();
+  f.min = {origin.x + kLeftGutter * k, origin.y + kTopGutter * k};
+  f.max = {origin.x + size.x - kRightGutter, origin.y + size.y - kBottomGutter * k};
   if (f.max.x < f.min.x + 10) f.max.x = f.min.x + 10;
   if (f.max.y < f.min.y + 10) f.max.y = f.min.y + 10;
   return f;
@@ -300,6 +313,9 @@ Frame layout(ImVec2 origin, ImVec2 size) {
 }  // namespace
 
 // [SECTION] public entry points
+
+void set_plot_look(const PlotLook& look) { g_look = look; }
+const PlotLook& plot_look() { return g_look; }
 
 void fit_shared_x(SharedX& x, const std::vector<PlotSeries>& all) {
   if (!x.auto_fit) return;
@@ -359,7 +375,7 @@ void DrawStaticPlot(const char* id, const std::string& title, plot::Axis x_axis,
   draw_series(dl, f, series);
   if (std::isfinite(cut_x)) {
     const float sx = f.px(cut_x);
-    dl->AddLine({sx, f.min.y}, {sx, f.max.y}, IM_COL32(255, 196, 64, 220), 1.5f);
+    dl->AddLine({sx, f.min.y}, {sx, f.max.y}, IM_COL32(255, 196, 64, 220), g_look.line_px);
     if (cut_label) dl->AddText({sx + 4, f.min.y + 2}, IM_COL32(255, 196, 64, 255), cut_label);
   }
   const ImVec2 mouse = ImGui::GetIO().MousePos;

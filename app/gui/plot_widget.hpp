@@ -58,6 +58,15 @@ struct PlotActions {
   ImVec2 rect_min{0, 0}, rect_max{0, 0};  // the whole plot item, in framebuffer-independent pixels
 };
 
+// How every plot draws: lines of 1.5 px normally; thicker lines and brighter axes for a class watching a
+// projector (classroom mode's presenter switch). Set between frames.
+struct PlotLook {
+  float line_px = 1.5f;
+  bool high_contrast = false;
+};
+void set_plot_look(const PlotLook& look);
+const PlotLook& plot_look();
+
 // Sets x.axis.range to span every series when x.auto_fit (the union of their x extents).
 void fit_shared_x(SharedX& x, const std::vector<PlotSeries>& all);
 

@@ -1,7 +1,9 @@
 #include "gui/store_reader.hpp"
 
+#include "limuon/store/compare.hpp"
 #include "limuon/train/checkpoint.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -136,6 +138,93 @@ void StoreReader::request_fork_steps(const std::string& db_path, int64_t run_id)
     fork_steps_.push_back(std::move(found));
   });
 }
+
+void StoreReader::request_sweep_results(const std::string& db_path, int64_t sweep_id, int basis) {
+  jobs_.post([this, db_path, sweep_id, basis] {
+    SweepResults out{db_path, sweep_id, basis, 0, {}, ""};
+    try {
+      store::Store db(db_path, store::Store::Mode::read_only);
+      std::vector<int64_t> ids;
+      std::vector<train::RunConfig> configs;
+      for (const auto& r : db.runs(sweep_id)) {
+        try {
+          configs.push_back(train::RunConfig::from_stored_json(r.config_json));
+          ids.push_back(r.id);
+        } catch (const std::exception&) {  // a config this build cannot read takes no part
+        }
+      }
+      if (!ids.empty()) {
+        const store::Comparison c = store::compare_runs(db, ids);
+        const auto& at = basis == 0 ? c.at_steps : basis == 1 ? c.at_grad_evals : c.at_wall_s;
+        out.limit = basis == 0 ? static_cast<double>(c.steps) : basis == 1 ? c.grad_evals : c.wall_s;
+        for (size_t i = 0; i < ids.size(); ++i) out.runs.push_back({ids[i], configs[i], at[i].val_loss});
+      }
+    } catch (const std::exception& e) {
+      out.error = e.what();
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    sweep_results_.push_back(std::move(out));
+  });
+}
+
+void StoreReader::request_step_times(const std::string& db_path) {
+  jobs_.post([this, db_path] {
+    StepTimes out{db_path, {}};
+    try {
+      std::error_code ec;
+      if (std::filesystem::exists(db_path, ec)) {
+        store::Store db(db_path, store::Store::Mode::read_only);
+        auto records = db.runs();
+        int taken = 0;
+        for (auto it = records.rbegin(); it != records.rend() && taken < 300; ++it) {
+          if (it->status == "running" || it->status == "queued") continue;
+          std::vector<double> ms;
+          for (const auto& p : db.series(it->id, "step_ms"))
+            if (std::isfinite(p.value)) ms.push_back(p.value);
+          if (ms.empty()) continue;
+          std::nth_element(ms.begin(), ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2), ms.end());
+          try {
+            out.samples.push_back({train::RunConfig::from_stored_json(it->config_json), ms[ms.size() / 2]});
+            ++taken;
+          } catch (const std::exception&) {
+          }
+        }
+      }
+    } catch (const std::exception&) {  // no samples: the estimate says which kinds it could not time
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    step_times_.push_back(std::move(out));
+  });
+}
+
+void StoreReader::request_sweep_file(const std::string& path) {
+  jobs_.post([this, path] {
+    LoadedSweep out{path, std::nullopt, ""};
+    try {
+      out.spec = sweep::load_sweep(path);
+    } catch (const std::exception& e) {
+      out.error = e.what();
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    sweep_files_.push_back(std::move(out));
+  });
+}
+
+void StoreReader::request_compute(std::function<std::function<void()>()> job) {
+  jobs_.post([this, job = std::move(job)] {
+    std::function<void()> apply = job();
+    std::lock_guard<std::mutex> lock(mutex_);
+    computed_.push_back(std::move(apply));
+  });
+}
+
+std::vector<LoadedSweep> StoreReader::take_sweep_files() { return take_all(mutex_, sweep_files_); }
+
+std::vector<std::function<void()>> StoreReader::take_computed() { return take_all(mutex_, computed_); }
+
+std::vector<SweepResults> StoreReader::take_sweep_results() { return take_all(mutex_, sweep_results_); }
+
+std::vector<StepTimes> StoreReader::take_step_times() { return take_all(mutex_, step_times_); }
 
 std::vector<EditResult> StoreReader::take_edits() { return take_all(mutex_, edits_); }
 

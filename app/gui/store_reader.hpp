@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,9 @@
 #include "gui/run_data.hpp"
 #include "limuon/store/run_query.hpp"
 #include "limuon/store/store.hpp"
+#include "limuon/sweep/designer.hpp"
+#include "limuon/sweep/results.hpp"
+#include "limuon/sweep/sweep.hpp"
 
 namespace limuon::gui {
 
@@ -44,6 +48,28 @@ struct EditResult {
   bool error = false;
 };
 
+// A sweep's runs judged at one cost: each run's last validation loss at the largest point every run
+// reached (basis 0: steps, 1: gradient evaluations, 2: wall time), as `limuon-lab runs compare` takes it.
+struct SweepResults {
+  std::string db_path;
+  int64_t sweep_id = 0;
+  int basis = 0;
+  double limit = 0;
+  std::vector<sweep::ResultRun> runs;
+  std::string error;
+};
+
+struct StepTimes {
+  std::string db_path;
+  std::vector<sweep::StepTimeSample> samples;
+};
+
+struct LoadedSweep {
+  std::string path;
+  std::optional<sweep::SweepSpec> spec;  // none: `error` says why
+  std::string error;
+};
+
 struct ForkSteps {
   int64_t run_id = 0;
   std::vector<int64_t> steps;  // kept checkpoints, ascending
@@ -69,6 +95,13 @@ class StoreReader {
   void request_edit(const std::string& db_path, std::function<void(store::Store&)> edit, std::string done,
                     bool writes = true);
   void request_fork_steps(const std::string& db_path, int64_t run_id);
+  void request_sweep_results(const std::string& db_path, int64_t sweep_id, int basis);
+  // The median step time of each of the database's newest ended runs (up to 300), for the estimate.
+  void request_step_times(const std::string& db_path);
+  void request_sweep_file(const std::string& path);
+  // Work too slow for a frame (validating a whole sweep grid): `job` runs on the worker and returns what
+  // the GUI thread then applies (take_computed).
+  void request_compute(std::function<std::function<void()>()> job);
   void request_run(const std::string& db_path, int64_t run_id, XUnit unit, double smoothing);
   // A made-up run of `points` points (a noisy falling loss with spikes) for the frame-time benchmark.
   void request_synthetic(int64_t points, XUnit unit, double smoothing);
@@ -78,6 +111,10 @@ class StoreReader {
   std::vector<LoadedRun> take_runs();
   std::vector<EditResult> take_edits();
   std::vector<ForkSteps> take_fork_steps();
+  std::vector<SweepResults> take_sweep_results();
+  std::vector<StepTimes> take_step_times();
+  std::vector<LoadedSweep> take_sweep_files();
+  std::vector<std::function<void()>> take_computed();
 
  private:
   mutable std::mutex mutex_;  // guards the results
@@ -85,6 +122,10 @@ class StoreReader {
   std::vector<LoadedRun> runs_;
   std::vector<EditResult> edits_;
   std::vector<ForkSteps> fork_steps_;
+  std::vector<SweepResults> sweep_results_;
+  std::vector<StepTimes> step_times_;
+  std::vector<LoadedSweep> sweep_files_;
+  std::vector<std::function<void()>> computed_;
   JobThread jobs_;  // last: its worker may touch the members above until it is joined
 };
 

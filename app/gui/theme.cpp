@@ -29,8 +29,31 @@ std::string find_asset(const std::string& relative) {
   return "";
 }
 
-std::string apply_theme_and_fonts(float scale) {
+namespace {
+
+// Presenter mode: a projector washes out grey text and faint borders, so text goes white and every
+// outline brighter. Backgrounds stay unfilled (each filled pixel costs a software renderer CPU time); the
+// window loop clears to a darker colour instead.
+void high_contrast(ImVec4* c) {
+  c[ImGuiCol_Text] = {1, 1, 1, 1};
+  c[ImGuiCol_TextDisabled] = {0.78f, 0.80f, 0.84f, 1};
+  c[ImGuiCol_PopupBg] = {0.04f, 0.04f, 0.05f, 1};
+  c[ImGuiCol_Border] = {0.55f, 0.58f, 0.64f, 1};
+  c[ImGuiCol_FrameBg] = {0.10f, 0.11f, 0.13f, 1};
+  c[ImGuiCol_FrameBgHovered] = {0.18f, 0.22f, 0.30f, 1};
+  c[ImGuiCol_Button] = {0.16f, 0.40f, 0.80f, 1};
+  c[ImGuiCol_ButtonHovered] = {0.24f, 0.50f, 0.92f, 1};
+  c[ImGuiCol_TabActive] = {0.16f, 0.40f, 0.80f, 1};
+  c[ImGuiCol_CheckMark] = {0.70f, 0.88f, 1.0f, 1};
+  c[ImGuiCol_SliderGrab] = {0.60f, 0.80f, 1.0f, 1};
+  c[ImGuiCol_Separator] = {0.55f, 0.58f, 0.64f, 1};
+}
+
+}  // namespace
+
+std::string apply_theme_and_fonts(float scale, bool presenter) {
   ImGuiStyle& style = ImGui::GetStyle();
+  style = ImGuiStyle();  // from scratch: ScaleAllSizes multiplies, and a rebuild must not compound it
   ImGui::StyleColorsDark(&style);
   style.WindowRounding = 4;
   style.ChildRounding = 4;
@@ -61,13 +84,17 @@ std::string apply_theme_and_fonts(float scale) {
   c[ImGuiCol_TableRowBgAlt] = {1, 1, 1, 0.025f};
   c[ImGuiCol_CheckMark] = {0.55f, 0.75f, 1.0f, 1};
   c[ImGuiCol_SliderGrab] = {0.40f, 0.60f, 0.95f, 1};
+  if (presenter) high_contrast(c);
   style.ScaleAllSizes(scale);
 
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   const std::string text_font = find_asset("fonts/Inter-Regular.otf");
-  if (text_font.empty() || !io.Fonts->AddFontFromFileTTF(text_font.c_str(), 15.0f * scale)) {
-    io.Fonts->AddFontDefault();
+  if (text_font.empty() || !io.Fonts->AddFontFromFileTTF(text_font.c_str(), kTextFontPx * scale)) {
+    g_title_font = nullptr;
+    ImFontConfig builtin;
+    builtin.SizePixels = 13.0f * scale;  // ProggyClean's own size, scaled like the rest
+    io.Fonts->AddFontDefault(&builtin);
     return "the font assets/fonts/Inter-Regular.otf was not found: using ImGui's built-in font";
   }
   // Glyphs Inter lacks (the nabla of gradients, among others) come from DejaVu Sans Mono.
@@ -76,10 +103,10 @@ std::string apply_theme_and_fonts(float scale) {
     ImFontConfig merge;
     merge.MergeMode = true;
     static const ImWchar extra[] = {0x0370, 0x03FF, 0x2000, 0x22FF, 0};
-    io.Fonts->AddFontFromFileTTF(fallback.c_str(), 14.0f * scale, &merge, extra);
+    io.Fonts->AddFontFromFileTTF(fallback.c_str(), (kTextFontPx - 1) * scale, &merge, extra);
   }
   const std::string bold = find_asset("fonts/Inter-SemiBold.otf");
-  g_title_font = bold.empty() ? nullptr : io.Fonts->AddFontFromFileTTF(bold.c_str(), 15.0f * scale);
+  g_title_font = bold.empty() ? nullptr : io.Fonts->AddFontFromFileTTF(bold.c_str(), kTextFontPx * scale);
   return "";
 }
 

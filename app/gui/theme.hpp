@@ -10,8 +10,14 @@ struct ImFont;
 
 namespace limuon::gui {
 
-// Returns a message when a font was missing (ImGui's built-in font is used then), else empty.
-std::string apply_theme_and_fonts(float scale);
+// The text font's size at scale 1, in pixels.
+constexpr float kTextFontPx = 15.0f;
+
+// The style and the fonts from scratch at `scale` (text of kTextFontPx * scale px); `presenter`: high
+// contrast for a projector (white text, darker background, brighter borders). Between frames only: after
+// a first call the caller re-uploads the font texture (window.cpp). Returns a message when a font was
+// missing (ImGui's built-in font is used then), else empty.
+std::string apply_theme_and_fonts(float scale, bool presenter = false);
 void set_window_icon(GLFWwindow* window);
 // Inter SemiBold for titles (plot titles, the app's name); the text font when it is missing.
 ImFont* title_font();

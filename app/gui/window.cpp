@@ -21,7 +21,7 @@
 #include "gui/theme.hpp"
 
 // [SECTION] setup: GLFW, OpenGL 3.2 core, Dear ImGui, fonts
-// [SECTION] the loop: wait for events or data, draw, read back pixels, swap
+// [SECTION] the loop: wait for events or data, rebuild fonts if asked, draw, read back pixels, swap
 // [SECTION] shutdown
 
 namespace limuon::gui {
@@ -76,6 +76,16 @@ void watch_input(GLFWwindow* window) {  // before ImGui's backend installs (and 
   glfwSetWindowSizeCallback(window, on_window);
   glfwSetWindowFocusCallback(window, on_focus);
   glfwSetWindowRefreshCallback(window, on_refresh);
+}
+
+// Presenter mode changes the text size: the style and the fonts again at that size (the window's height
+// chose it, so it is a real font size, not a zoomed bitmap), then the atlas goes to the GPU again.
+void rebuild_fonts(App& app, float font_px) {
+  const std::string message = apply_theme_and_fonts(font_px / kTextFontPx, app.presenter());
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  if (!ImGui_ImplOpenGL3_CreateFontsTexture()) app.post_message("the fonts could not be uploaded at " +
+                                                                std::to_string(static_cast<int>(font_px)) + " px", true);
+  if (!message.empty()) app.post_message(message, true);
 }
 
 double now_ms() {
@@ -176,6 +186,8 @@ int run_window(const WindowOptions& options, std::ostream& out, std::ostream& er
       pacer.note_events(g_input_seen.exchange(false), app.take_data_pending());
       pacer.frame_drawn(now_ms());
       const double started = now_ms();
+      if (const float font_px = app.take_font_rebuild(); font_px > 0)
+        rebuild_fonts(app, font_px);  // between frames: no draw list refers to the old atlas now
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
@@ -184,7 +196,8 @@ int run_window(const WindowOptions& options, std::ostream& out, std::ostream& er
       int fb_w = 0, fb_h = 0;
       glfwGetFramebufferSize(window, &fb_w, &fb_h);
       glViewport(0, 0, fb_w, fb_h);
-      glClearColor(0.08f, 0.085f, 0.095f, 1.0f);
+      if (app.presenter()) glClearColor(0.015f, 0.015f, 0.02f, 1.0f);  // darker, for contrast on a projector
+      else glClearColor(0.08f, 0.085f, 0.095f, 1.0f);
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
       for (const auto& request : app.take_pixel_requests()) {  // a plot saved as PNG: encoded on a worker

@@ -203,6 +203,64 @@ TEST(GuiSmoke, AForkFromTheRunsBrowserBranchesAtTheStepAndBothRunsAreShown) {
   fs::remove_all(dir);
 }
 
+// Four short runs, two at a time: LiMuon rank 1 and 4 with beta 0.1 and 0.5.
+void write_sweep_file(const fs::path& path) {
+  std::ofstream(path) << "[sweep]\nname = \"gui-sweep\"\njobs = 2\n[base]\nsteps = 12\nbatch_size = 8\n"
+                         "eval_every = 4\nspectrum_every = 0\ncheckpoint_every = 4\npolar = \"lowrank\"\n"
+                         "[grid]\nbeta = [0.1, 0.5]\nrank = [1, 4]\n";
+}
+
+TEST(GuiSmoke, ASweepRunsInTheWindowAndItsResultsAreDrawn) {
+  const fs::path dir = fresh_dir("sweep");
+  const std::string db = (dir / "runs.db").string();
+  write_sweep_file(dir / "sweep.toml");
+  auto demo = run_demo(dir,
+                       "sweep " + (dir / "sweep.toml").string() +
+                           "\nwait_queue\ntab sweep_results\nwait_frames 10\nscreenshot results.png\nquit\n",
+                       db);
+  ASSERT_EQ(demo.exit_code, 0) << demo.output;
+  limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+  const auto sweep = store.find_sweep("gui-sweep");
+  ASSERT_TRUE(sweep.has_value());
+  const auto runs = store.runs(*sweep);
+  ASSERT_EQ(runs.size(), 4u);
+  for (const auto& r : runs) {
+    EXPECT_EQ(r.status, "finished") << r.name << " " << r.error;
+    EXPECT_EQ(store.series(r.id, "train_loss").size(), 12u) << r.name;
+  }
+  // The heatmap's best cell takes the bright end of the colour map: a filled cell of it is on screen.
+  const Image image = load_png((dir / "results.png").string());
+  EXPECT_GT(pixels_near(image, limuon::gui::plot::heat_colour(1.0)), 400u);
+  fs::remove_all(dir);
+}
+
+TEST(GuiSmoke, ASweepLeftWhenTheWindowClosedResumesWithoutRepeatingARun) {
+  const fs::path dir = fresh_dir("sweep-resume");
+  const std::string db = (dir / "runs.db").string();
+  write_sweep_file(dir / "sweep.toml");
+  const std::string start = "sweep " + (dir / "sweep.toml").string() + "\n";
+  auto first = run_demo(dir, start + "wait_seconds 3\nquit\n", db);  // closed mid-sweep
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  {
+    limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+    int finished = 0;
+    for (const auto& r : store.runs()) finished += r.status == "finished";
+    EXPECT_LT(finished, 4) << "the sweep was meant to be cut short";
+  }
+  auto second = run_demo(dir, start + "wait_queue\nquit\n", db);
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+  const auto runs = store.runs();
+  ASSERT_EQ(runs.size(), 4u) << "no run created twice";
+  for (const auto& r : runs) {
+    EXPECT_EQ(r.status, "finished") << r.name << " " << r.error;
+    const auto losses = store.series(r.id, "train_loss");
+    ASSERT_EQ(losses.size(), 12u) << r.name;
+    for (size_t i = 0; i < losses.size(); ++i) EXPECT_EQ(losses[i].step, static_cast<int64_t>(i + 1));
+  }
+  fs::remove_all(dir);
+}
+
 // A script that expects the window to report `message`, and the app to end normally after it.
 void expect_reported(const fs::path& dir, const std::string& db, const std::string& script, const std::string& message) {
   const auto [status, output] = run_demo(dir, script + "expect_message " + message + "\nscreenshot shown.png\nquit\n", db);

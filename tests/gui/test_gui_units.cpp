@@ -52,7 +52,10 @@ TEST(DemoScript, BadLinesAreNamedWithTheirNumber) {
   expect_error("wait_steps ten\n", "line 1: 'ten' is not a count");
   expect_error("wait_frames 3000000000\n", "line 1: '3000000000' is not a count in [0, 1e9]");
   expect_error("measure 5 sometimes\n", "line 1: measure's mode is continuous, idle or hidden");
-  expect_error("tab settings\n", "line 1: tab is 'curves' or 'spectra'");
+  expect_error("tab settings\n", "line 1: tab is curves, spectra, sweeps, sweep_queue, sweep_results or lesson");
+  expect_error("presenter maybe\n", "line 1: presenter is on or off");
+  expect_error("fork 1\n", "line 1: 'fork' takes 2 argument(s)");
+  expect_error("fork 1 4 beta\n", "line 1: fork's settings come as KEY VALUE pairs");
   expect_error("x epochs\n", "line 1: x is step, grad_evals, samples or wall_time");
 }
 

@@ -19,9 +19,16 @@ std::string RunLock::path_for(const std::string& checkpoint_root, int64_t run_id
 std::optional<RunLock> RunLock::try_acquire(const std::string& checkpoint_root, int64_t run_id) {
   std::error_code ignored;
   std::filesystem::create_directories(checkpoint_root, ignored);  // open() below reports a real failure
-  std::string path = path_for(checkpoint_root, run_id);
+  return try_acquire_file(path_for(checkpoint_root, run_id));
+}
+
+std::optional<RunLock> RunLock::try_acquire_sweep(const std::string& db_path) {
+  return try_acquire_file(db_path + ".sweep.lock");
+}
+
+std::optional<RunLock> RunLock::try_acquire_file(std::string path) {
   const int fd = open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot open the run lock " + path + ": " + std::strerror(errno));
+  if (fd < 0) throw std::runtime_error("cannot open the lock " + path + ": " + std::strerror(errno));
   // flock, not fcntl: its lock belongs to this open file, so a second RunLock in the same process (a
   // queue and a test, say) is refused as another process would be.
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {

@@ -92,6 +92,28 @@ void Trainer::set_lr(double lr) {
   if (std::isfinite(lr) && lr > 0) requested_lr_ = lr;
 }
 
+void Trainer::set_speed_limit(double steps_per_s) {
+  speed_limit_ = std::isfinite(steps_per_s) && steps_per_s > 0 ? steps_per_s : 0.0;
+  wake_.notify_all();  // a lifted limit ends the current wait at once
+}
+
+void Trainer::hold_to_speed_limit(std::chrono::steady_clock::time_point step_began) {
+  // Waits out the rest of the step's share of a second; a stop, a pause or a new limit ends the wait.
+  for (;;) {
+    const double limit = speed_limit_.load();
+    if (limit <= 0) return;
+    const auto until = step_began + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                        std::chrono::duration<double>(1.0 / limit));
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (wake_.wait_until(lock, until,
+                         [&] { return stop_requested_ || pause_requested_ || speed_limit_.load() != limit; })) {
+      if (stop_requested_ || pause_requested_) return;
+      continue;  // the limit changed: measure against the new one
+    }
+    return;
+  }
+}
+
 void Trainer::confirm_stored(int64_t metrics_through) {
   int64_t seen = stored_through_.load();
   while (metrics_through > seen && !stored_through_.compare_exchange_weak(seen, metrics_through)) {
@@ -102,10 +124,7 @@ void Trainer::wait() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool Trainer::done() const {
-  const RunState s = state_.load();
-  return s == RunState::finished || s == RunState::stopped || s == RunState::diverged || s == RunState::failed;
-}
+bool Trainer::done() const { return is_end_state(state_.load()); }
 
 std::string Trainer::error() const {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -253,6 +272,7 @@ void Trainer::run() {
       }
 
       drop_stored();  // keeps the list as short as the store's lag
+      const auto step_began = Clock::now();
       const data::Batch batch = source->batch(data::Split::train, t);
       const bool measure = update_norm_every_step || (t + 1) % c.eval_every == 0;
       const bool spectra = c.spectrum_every > 0 && (t + 1) % c.spectrum_every == 0;
@@ -334,6 +354,7 @@ void Trainer::run() {
         emit(s, "rss_bytes", static_cast<double>(detail::resident_bytes()));
       }
       if (c.checkpoint_every > 0 && s % c.checkpoint_every == 0 && s < c.steps) checkpoint(s);
+      hold_to_speed_limit(step_began);
     }
     checkpoint(c.steps);
     state_ = RunState::finished;

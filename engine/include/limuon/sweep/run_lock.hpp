@@ -17,6 +17,9 @@ class RunLock {
   // naming the file, when the lock file cannot be opened.
   static std::optional<RunLock> try_acquire(const std::string& checkpoint_root, int64_t run_id);
   static std::string path_for(const std::string& checkpoint_root, int64_t run_id);
+  // One sweep driver per database (`limuon-lab sweep` or the window): two would both pick up the same
+  // interrupted runs. The lock on <db>.sweep.lock, or nullopt when another holds it.
+  static std::optional<RunLock> try_acquire_sweep(const std::string& db_path);
 
   RunLock(RunLock&& other) noexcept;
   RunLock& operator=(RunLock&& other) noexcept;
@@ -28,6 +31,7 @@ class RunLock {
 
  private:
   RunLock(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  static std::optional<RunLock> try_acquire_file(std::string path);
   int fd_ = -1;
   std::string path_;
 };

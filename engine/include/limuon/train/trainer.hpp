@@ -4,10 +4,11 @@
 //   Trainer t(config, "runs/ckpt/17");  t.start();
 //   the store's writer: e = t.drain() (every event), store e, t.confirm_stored(e.metrics_through);
 //   each frame: t.drain_display();  t.state();  t.step();
-//   t.pause(); t.step_once(); t.resume(); t.set_lr(0.01); t.request_stop();
+//   t.pause(); t.step_once(); t.resume(); t.set_lr(0.01); t.set_speed_limit(2); t.request_stop();
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -46,10 +47,16 @@ class Trainer {
   void step_once();        // while paused: take one more step, then stay paused
   void request_stop();     // checkpoint (when a directory is set) and end as `stopped`
   void set_lr(double lr);  // the matrix lr; the AdamW group keeps its ratio to it
+  // At most this many steps a second (a classroom's speed limit); 0 = as fast as it goes. The results do
+  // not change, only when they come.
+  void set_speed_limit(double steps_per_s);
   void wait();             // for the CLI and tests only: blocks until the run ends
 
   RunState state() const { return state_.load(); }
   bool done() const;
+  static bool is_end_state(RunState s) {
+    return s == RunState::finished || s == RunState::stopped || s == RunState::diverged || s == RunState::failed;
+  }
   int64_t step() const { return step_.load(); }  // steps completed
   int64_t grad_evals() const { return grad_evals_.load(); }
   int64_t samples() const { return samples_.load(); }
@@ -72,6 +79,7 @@ class Trainer {
  private:
   void run();
   bool wait_while_paused();  // false when a stop was requested
+  void hold_to_speed_limit(std::chrono::steady_clock::time_point step_began);
 
   RunConfig config_;
   std::string checkpoint_dir_;
@@ -84,6 +92,7 @@ class Trainer {
   std::atomic<bool> stop_requested_{false}, pause_requested_{false};
   std::atomic<int64_t> single_steps_{0};  // step_once() calls not yet taken
   std::atomic<double> requested_lr_{-1.0};
+  std::atomic<double> speed_limit_{0.0};
   std::atomic<int64_t> step_{0}, grad_evals_{0}, samples_{0}, diverged_step_{-1}, resumed_from_{-1};
   std::atomic<int64_t> stored_through_{0};  // metric points the store confirmed, counted as EventQueue numbers them
   std::atomic<double> last_loss_{0.0};
