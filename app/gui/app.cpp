@@ -346,13 +346,17 @@ bool App::frame() {
   ImGui::PopStyleVar();
   draw_top_bar();
 
+  // A presenter showing a lesson gets the whole window for it: only the controls the lesson needs.
+  const bool lesson_only = classroom_.presenter && current_tab_ == Tab::lesson;
   const float status_height = ImGui::GetFrameHeightWithSpacing();
-  const float runs_height = std::clamp(ImGui::GetContentRegionAvail().y * 0.24f, 150.0f, 320.0f);
+  const float runs_height = lesson_only ? 0 : std::clamp(ImGui::GetContentRegionAvail().y * 0.24f, 150.0f, 320.0f);
   const float body_height = ImGui::GetContentRegionAvail().y - runs_height - status_height;
-  ImGui::BeginChild("##run_panel", {340, body_height}, true);
-  draw_run_panel();
-  ImGui::EndChild();
-  ImGui::SameLine();
+  if (!lesson_only) {
+    ImGui::BeginChild("##run_panel", {340, body_height}, true);
+    draw_run_panel();
+    ImGui::EndChild();
+    ImGui::SameLine();
+  }
   ImGui::BeginChild("##views", {0, body_height}, false);
   if (ImGui::BeginTabBar("##view_tabs")) {
     const auto tab = [&](const char* label, Tab which) {
@@ -381,9 +385,11 @@ bool App::frame() {
     ImGui::EndTabBar();
   }
   ImGui::EndChild();
-  ImGui::BeginChild("##runs", {0, runs_height}, true);
-  draw_runs_table();
-  ImGui::EndChild();
+  if (!lesson_only) {
+    ImGui::BeginChild("##runs", {0, runs_height}, true);
+    draw_runs_table();
+    ImGui::EndChild();
+  }
   draw_status_bar();
   ImGui::End();
   return !pixel_requests_.empty();

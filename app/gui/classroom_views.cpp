@@ -147,6 +147,12 @@ void draw_lesson_views(ClassroomState& c, const std::vector<const RunData*>& run
   ImGui::BeginChild("##lesson_views", {0, 0}, false, c.shared_x.hovering ? ImGuiWindowFlags_NoScrollWithMouse : 0);
   if (runs.empty()) ImGui::TextDisabled("Press Play: the lesson's runs appear here, one colour each.");
   pick_matrix(c, runs);
+  // The key: which colour is which preset, above the plots where the class looks.
+  for (size_t i = 0; i < runs.size(); ++i) {
+    if (i > 0) ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+    const plot::Rgb rgb = plot::run_colour(runs[i]->colour);
+    ImGui::TextColored({rgb.r, rgb.g, rgb.b, 1}, "-- %s", runs[i]->name.c_str());
+  }
 
   std::vector<std::vector<PlotSeries>> series(c.plots.size());
   std::vector<PlotSeries> everything;

@@ -28,7 +28,7 @@ constexpr Rgb kRunColours[] = {
     rgb(0xc99a6b),  // tan
     rgb(0xa6db4f),  // lime
     rgb(0xa0a8c0),  // grey blue
-    rgb(0xe6e6e6),  // light grey
+    rgb(0x9fe6c8),  // mint (not a second grey: runs 10 and 11 of a lesson sit side by side)
 };
 
 constexpr Rgb kHeatAnchors[] = {
