@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Retakes the README's screenshots of the window (assets/screenshots/window-*.png) under Xvfb: three
-# short classroom runs (AdamW, Muon, LiMuon rank 8), about five minutes on 2 cores. Not part of the tests.
+# short classroom runs (AdamW, Muon, LiMuon rank 8), a 9-run sweep and a lesson: about eight minutes on 2 cores.
+# Not part of the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
