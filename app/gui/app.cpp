@@ -128,6 +128,7 @@ bool App::resume_stored_run(int64_t run_id) {
 void App::take_queue_data() {
   queue_.join_if_done();
   const QueueStatus status = queue_.status();
+  bool listed_new_runs = false;
   for (const auto& r : status.runs) {
     if (r.run_id <= 0 || r.state == train::RunState::created) continue;  // not started yet: nothing to show
     RunData* run = find_run(r.run_id);
@@ -140,10 +141,12 @@ void App::take_queue_data() {
       run = made.get();
       runs_.push_back(std::move(made));
       overlay_wanted_[r.run_id] = true;
+      listed_new_runs = true;
     }
     run->status = train::to_string(r.state);
     run->live = status.active && !train::Trainer::is_end_state(r.state);
   }
+  if (listed_new_runs) refresh_list();  // the runs browser lists a sweep's runs as they start
   for (auto& [run_id, events] : queue_.take_events()) {
     RunData* run = find_run(run_id);
     if (run == nullptr) continue;  // unticked meanwhile
