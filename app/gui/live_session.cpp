@@ -4,6 +4,7 @@
 #include <exception>
 #include <filesystem>
 
+#include "gui/event_inbox.hpp"
 #include "gui/job_thread.hpp"
 #include "limuon/store/store.hpp"
 #include "limuon/sweep/run_queue.hpp"
@@ -154,17 +155,7 @@ void LiveSession::on_poll(train::Trainer& trainer, bool ended) {
   for (int i = 0; i < commands_.step_once; ++i) trainer.step_once();
   if (commands_.lr > 0) trainer.set_lr(commands_.lr);
   commands_ = Commands{};
-  inbox_.metrics.insert(inbox_.metrics.end(), std::make_move_iterator(events.metrics.begin()),
-                        std::make_move_iterator(events.metrics.end()));
-  inbox_.spectra.insert(inbox_.spectra.end(), std::make_move_iterator(events.spectra.begin()),
-                        std::make_move_iterator(events.spectra.end()));
-  // Bounded like the trainer's display stream: a GUI that stops taking (hung, measuring hidden) must not
-  // grow memory without limit. The oldest go; the store has every event anyway.
-  const train::DisplayCapacity cap;
-  if (inbox_.metrics.size() > cap.metrics)
-    inbox_.metrics.erase(inbox_.metrics.begin(), inbox_.metrics.end() - static_cast<std::ptrdiff_t>(cap.metrics));
-  if (inbox_.spectra.size() > cap.spectra)
-    inbox_.spectra.erase(inbox_.spectra.begin(), inbox_.spectra.end() - static_cast<std::ptrdiff_t>(cap.spectra));
+  append_bounded(inbox_, std::move(events));
   LiveStatus& s = status_;
   s.state = trainer.state();
   s.step = trainer.step();

@@ -3,6 +3,7 @@
 #include <exception>
 #include <filesystem>
 
+#include "gui/event_inbox.hpp"
 #include "gui/job_thread.hpp"
 #include "limuon/store/store.hpp"
 #include "limuon/sweep/run_lock.hpp"
@@ -148,16 +149,7 @@ void QueueSession::on_poll(int64_t run_id, train::Trainer& trainer) {
   if (status_.paused && state == train::RunState::running) trainer.pause();
   if (!status_.paused && state == train::RunState::paused) trainer.resume();
   for (int& n = single_steps_[run_id]; n > 0; --n) trainer.step_once();
-  auto& inbox = inbox_[run_id];
-  inbox.metrics.insert(inbox.metrics.end(), std::make_move_iterator(events.metrics.begin()),
-                       std::make_move_iterator(events.metrics.end()));
-  inbox.spectra.insert(inbox.spectra.end(), std::make_move_iterator(events.spectra.begin()),
-                       std::make_move_iterator(events.spectra.end()));
-  const train::DisplayCapacity cap;  // bounded as the live session's: the store has every event anyway
-  if (inbox.metrics.size() > cap.metrics)
-    inbox.metrics.erase(inbox.metrics.begin(), inbox.metrics.end() - static_cast<std::ptrdiff_t>(cap.metrics));
-  if (inbox.spectra.size() > cap.spectra)
-    inbox.spectra.erase(inbox.spectra.begin(), inbox.spectra.end() - static_cast<std::ptrdiff_t>(cap.spectra));
+  append_bounded(inbox_[run_id], std::move(events));
   if (QueuedRunStatus* s = find(run_id)) {
     s->state = trainer.state();
     s->step = trainer.step();
