@@ -169,6 +169,7 @@ void App::take_queue_data() {
 
 void App::take_new_data() {
   take_queue_data();
+  tick_classroom();
   session_.join_if_done();
   const LiveStatus status = session_.status();
   // The live run gets its RunData as soon as the store has given it an id.

@@ -122,6 +122,8 @@ class App {
   void take_sweep_results(SweepResults results);
   void draw_classroom();  // classroom_panel.cpp
   void take_queue_data();
+  // The classroom's per-frame work, whichever tab is open: a lesson the worker read, a reset's restart.
+  void tick_classroom();
   void draw_runs_filters();
   void draw_run_row_menu(const RunRow& row);
   void draw_run_popups();

@@ -231,11 +231,10 @@ void App::set_presenter(bool on) {
   wake();  // the fonts are rebuilt before the next frame: let it come soon
 }
 
+void App::tick_classroom() { classroom_tick(*this, classroom_); }
+
 float App::take_font_rebuild() {
   ClassroomState& c = classroom_;
-  // The window loop calls this before every frame, whichever tab is open: the classroom's per-frame work
-  // (a lesson read, a reset's restart) happens here too.
-  classroom_tick(*this, c);
   float px = std::exchange(c.font_rebuild, 0.0f);
   if (px == 0 && c.presenter) {  // the window was resized: presenter text follows its height
     const float height = ImGui::GetIO().DisplaySize.y;
