@@ -39,7 +39,7 @@ const Arity kCommands[] = {{"set", 2, 2},          {"start", 0, 0},   {"wait_ste
                            {"mouse", 2, 2},        {"expect_message", 1, 64}, {"x", 1, 1},
                            {"resume", 1, 1},       {"export_plot", 1, 1}, {"fork", 2, 64}, {"filter", 1, 64},
                            {"sweep", 1, 1},        {"wait_queue", 0, 0}, {"lesson", 1, 1}, {"play", 0, 0},
-                           {"presenter", 1, 1}};
+                           {"presenter", 1, 1}, {"wait_queue_steps", 1, 1}};
 
 int x_unit_named(const std::string& name) {
   const char* names[] = {"step", "grad_evals", "samples", "wall_time"};  // XUnit's order
@@ -89,7 +89,7 @@ std::vector<DemoCommand> load_demo_script(const std::string& text_or_path) {
     if (c.name == "presenter" && c.args[0] != "on" && c.args[0] != "off")
       throw std::invalid_argument(where + ": presenter is on or off");
     if (c.name == "wait_steps" || c.name == "wait_frames" || c.name == "synthetic" || c.name == "resume" ||
-        c.name == "export_plot") {
+        c.name == "export_plot" || c.name == "wait_queue_steps") {
       try {
         const int64_t n = train::parse_int(where, c.args[0]);
         if (n < 0 || n > 1'000'000'000) throw train::ConfigError("out of range");
@@ -250,6 +250,13 @@ bool DemoRunner::step(App& app, double frame_ms) {
     done = start_refused_ || app.queue().status().active || (frames_waited_ > 0 && app.queue().status().queues_ended > 0);
   } else if (c.name == "wait_queue") {
     done = !app.queue().status().active;
+  } else if (c.name == "wait_queue_steps") {
+    // Every run of the queue has taken N steps (or ended), so each has a curve on screen.
+    const QueueStatus q = app.queue().status();
+    const int64_t n = std::stoll(c.args[0]);
+    done = !q.runs.empty() || !q.active;
+    for (const auto& r : q.runs) done = done && (r.step >= n || train::Trainer::is_end_state(r.state));
+    done = done && frames_waited_ > 2;
   } else if (c.name == "lesson") {
     if (frames_waited_ == 0 && !app.open_lesson(c.args[0])) return fail(c, "no lesson '" + c.args[0] + "'");
     done = app.lesson_loaded();

@@ -9,6 +9,7 @@
 //   filter lowrank        the runs browser's search text (done when the list has been read again)
 //   sweep FILE            open a sweep file (as `limuon-lab sweep` reads it) in the Sweeps tab and start it
 //   wait_queue            until the sweep's or the lesson's runs have all ended
+//   wait_queue_steps 10   until every run of the sweep or lesson has taken 10 steps (or ended)
 //   lesson storm_beta     open a lesson of assets/lessons by its file name (done when it is loaded)
 //   play                  play the open lesson: its presets side by side (done when they started)
 //   presenter on|off      classroom mode's presenter switch (large fonts, thick lines, high contrast)

@@ -217,7 +217,7 @@ TEST(GuiSmoke, ASweepRunsInTheWindowAndItsResultsAreDrawn) {
   write_sweep_file(dir / "sweep.toml");
   auto demo = run_demo(dir,
                        "sweep " + (dir / "sweep.toml").string() +
-                           "\nwait_queue\ntab sweep_results\nwait_frames 10\nscreenshot results.png\nquit\n",
+                           "\nwait_queue\ntab sweep_results\nwait_frames 10\nwait_seconds 1\nwait_frames 5\nscreenshot results.png\nquit\n",
                        db);
   ASSERT_EQ(demo.exit_code, 0) << demo.output;
   limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
@@ -266,7 +266,7 @@ TEST(GuiSmoke, ASweepLeftWhenTheWindowClosedResumesWithoutRepeatingARun) {
 TEST(GuiSmoke, ALessonPlaysItsPresetsSideBySideInPresenterMode) {
   const fs::path dir = fresh_dir("lesson");
   const std::string db = (dir / "runs.db").string();
-  auto demo = run_demo(dir, "tab lesson\nlesson storm_beta\npresenter on\nplay\nwait_seconds 4\n"
+  auto demo = run_demo(dir, "tab lesson\nlesson storm_beta\npresenter on\nplay\nwait_queue_steps 10\nwait_frames 3\n"
                             "screenshot lesson.png\nstop\nquit\n", db);
   ASSERT_EQ(demo.exit_code, 0) << demo.output;
   // The lesson's three presets (beta 0.05, 0.5, 0.9) ran as runs of the database, side by side.
