@@ -283,6 +283,8 @@ void App::take_sweep_file(const LoadedSweep& loaded) {
 }
 
 bool App::open_and_start_sweep(const std::string& path) {
+  // The demo script's path: it reads the small file on the GUI thread (the script waits for it anyway);
+  // the Open button reads on the reader's worker.
   try {
     take_sweep_file({path, sweep::load_sweep(path), ""});
   } catch (const std::exception& e) {
