@@ -129,6 +129,7 @@ void App::take_queue_data() {
   queue_.join_if_done();
   const QueueStatus status = queue_.status();
   bool listed_new_runs = false;
+  queue_live_ids_.clear();
   for (const auto& r : status.runs) {
     if (r.run_id <= 0 || r.state == train::RunState::created) continue;  // not started yet: nothing to show
     RunData* run = find_run(r.run_id);
@@ -145,6 +146,7 @@ void App::take_queue_data() {
     }
     run->status = train::to_string(r.state);
     run->live = status.active && !train::Trainer::is_end_state(r.state);
+    if (run->live) queue_live_ids_.insert(r.run_id);
   }
   if (listed_new_runs) refresh_list();  // the runs browser lists a sweep's runs as they start
   for (auto& [run_id, events] : queue_.take_events()) {
@@ -188,7 +190,8 @@ void App::take_new_data() {
     const train::RunConfig live_config = session_.config();
     live_lr_ = live_config.optimizer == "adamw" ? live_config.adamw_lr : live_config.lr;  // what set_lr changes
   }
-  for (auto& r : runs_) r->live = r->run_id == live_run_id_ && status.active;  // an earlier live run is done
+  for (auto& r : runs_)  // an earlier live run is done; a sweep's or lesson's runs keep the queue's word
+    r->live = (r->run_id == live_run_id_ && status.active) || queue_live_ids_.count(r->run_id) > 0;
   if (RunData* live = live_run()) {
     live->status = train::to_string(status.state);
     train::TrainerEvents events = session_.take_events();

@@ -10,6 +10,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -178,6 +179,7 @@ class App {
   int applied_log_y_ = -1;  // the log-y choice last applied to every plot
   int plot_export_requested_ = -1;
 
+  std::set<int64_t> queue_live_ids_;  // runs a sweep or lesson is training now (driven by queue_)
   int64_t queues_ended_seen_ = 0;  // QueueStatus::queues_ended when a frame last looked
   SweepPanelState sweep_;
   ClassroomState classroom_;

@@ -180,7 +180,8 @@ void App::draw_runs_table() {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(key_settings(row).c_str());
       ImGui::TableNextColumn();
-      const bool live = id == live_run_id_ && session_.status().active;
+      // A run the window trains now (alone, or in a sweep or lesson) cannot be resumed: it is running here.
+      const bool live = (id == live_run_id_ && session_.status().active) || queue_live_ids_.count(id) > 0;
       const std::string status = live ? "live" : row.record.status;
       const bool resumable = !live && (status == "stopped" || status == "running" || status == "queued");
       ImGui::TextUnformatted(status.c_str());
@@ -191,7 +192,7 @@ void App::draw_runs_table() {
         ImGui::EndDisabled();
       }
       // The live row shows the trainer's latest losses; the list read from the store is older.
-      const LiveStatus st = live ? session_.status() : LiveStatus{};
+      const LiveStatus st = id == live_run_id_ && live ? session_.status() : LiveStatus{};
       ImGui::TableNextColumn();
       loss_cell(live && st.step > 0 ? st.last_loss : row.final_train_loss);
       ImGui::TableNextColumn();
