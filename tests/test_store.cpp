@@ -1,8 +1,11 @@
 // The SQLite store: round trips, names as data, and every kind of bad database file handled with a
 // message and without changing the file; integrity after kill -9 mid-write.
 #include "limuon/store/store.hpp"
+#include "limuon/util/runtime_env.hpp"
 #include "support/scratch_dir.hpp"
 
+#include <nlohmann/json.hpp>
+#include <sched.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -11,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <regex>
 
 namespace {
 
@@ -80,6 +84,30 @@ TEST_F(StoreFiles, RunsMetricsAndSpectraRoundTrip) {
   EXPECT_EQ(spectra[1].energy_fraction, -1);
   EXPECT_TRUE(fs::exists(file("runs.db-wal")));  // WAL mode
   EXPECT_EQ(store.integrity_check(), "ok");
+}
+
+// A report names what measured its numbers from the store alone: the commit and the machine.
+TEST_F(StoreFiles, ARunRecordsTheCommitAndTheMachineThatRanIt) {
+  const std::string path = file("machine.db");
+  Store store(path);
+  const int64_t run = store.create_run("r", "{}", std::nullopt);
+  raw_sql(path, "UPDATE runs SET versions_json = '{}' WHERE id = 1");  // as a run created elsewhere
+  store.mark_started(run);
+  const auto versions = nlohmann::json::parse(store.run(run)->versions_json);
+
+  cpu_set_t set;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(set), &set), 0);
+  EXPECT_EQ(versions.at("cores").get<int>(), CPU_COUNT(&set));
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  const std::string text{std::istreambuf_iterator<char>(cpuinfo), std::istreambuf_iterator<char>()};
+  std::smatch model;
+  if (std::regex_search(text, model, std::regex("model name\\s*: ([^\\n]*)")))
+    EXPECT_EQ(versions.at("cpu").get<std::string>(), model[1].str());
+  EXPECT_EQ(versions.at("blas_core").get<std::string>(), limuon::openblas_core());
+  EXPECT_TRUE(std::regex_match(versions.at("commit").get<std::string>(),
+                               std::regex("[0-9a-f]{12}(-dirty)?|unknown")))
+      << versions.at("commit");
+  EXPECT_EQ(versions.at("libtorch").get<std::string>().substr(0, 3), "1.1");
 }
 
 TEST_F(StoreFiles, RepeatedStepsReplaceAndReopeningKeepsEverything) {

@@ -7,6 +7,9 @@
 #include <functional>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
+
+#include "limuon/util/build_info.hpp"
 #include "sqlite_handle.hpp"
 #include "store_access.hpp"
 
@@ -81,10 +84,20 @@ const std::vector<const char*> kMigrations = {
 constexpr const char* kNextRunId =
     "(SELECT max(ifnull((SELECT max(id) FROM runs), 0), ifnull((SELECT max(id) FROM retired_run_ids), 0)) + 1)";
 
+// What measured a run: the program's versions, its commit and the machine. Written when the run is created
+// and again each time it starts, so a run resumed elsewhere names the machine that finished it.
 std::string versions_json() {
-  return std::string("{\"limuon_lab\": \"0.1.0\", \"libtorch\": \"") + std::to_string(TORCH_VERSION_MAJOR) + "." +
-         std::to_string(TORCH_VERSION_MINOR) + "." + std::to_string(TORCH_VERSION_PATCH) + "\", \"sqlite\": \"" +
-         sqlite3_libversion() + "\"}";
+  const MachineInfo machine = this_machine();
+  nlohmann::ordered_json j;
+  j["limuon_lab"] = "0.1.0";
+  j["commit"] = build_commit();
+  j["libtorch"] = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+                  std::to_string(TORCH_VERSION_PATCH);
+  j["sqlite"] = sqlite3_libversion();
+  j["cores"] = machine.cores;
+  j["cpu"] = machine.cpu;
+  j["blas_core"] = machine.blas_core;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -243,9 +256,9 @@ int64_t Store::create_run(const std::string& name, const std::string& config_jso
 void Store::mark_started(int64_t run_id) {
   Statement s(impl_->db.get(),
               "UPDATE runs SET status = 'running', started_at = ifnull(started_at, strftime('%Y-%m-%dT%H:%M:%fZ', "
-              "'now')), finished_at = NULL WHERE id = ?",
+              "'now')), finished_at = NULL, versions_json = ? WHERE id = ?",
               impl_->path);
-  s.bind(1, run_id).run();
+  s.bind(1, versions_json()).bind(2, run_id).run();
 }
 
 void Store::finish_run(int64_t run_id, const std::string& status, int64_t steps_done,
