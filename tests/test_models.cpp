@@ -77,6 +77,42 @@ TEST(Models, VitSeesEveryPatch) {
     }
 }
 
+// Validation's loss and accuracy against a float64 reference written out from the logits: the log-sum-exp
+// per row, and the top-1 choice counted by hand. Half the targets are made right on purpose, so the
+// accuracy is far from chance and a wrong comparison shows.
+TEST(Models, EvaluationIsTheMeanCrossEntropyAndTheTopOneAccuracy) {
+  for (const std::string spec : {"vit:classroom", "gpt:classroom"}) {
+    auto model = build_model(parse_model_spec(spec), 3);
+    torch::NoGradGuard no_grad;
+    torch::manual_seed(11);
+    limuon::data::Batch batch;
+    batch.inputs = spec == "vit:classroom" ? torch::rand({6, 1, 28, 28}) : torch::randint(0, 256, {2, 5}, torch::kLong);
+    const torch::Tensor logits = model.forward(batch.inputs).to(torch::kDouble);
+    const int64_t classes = logits.size(-1), rows = logits.numel() / classes;
+    const torch::Tensor flat = logits.reshape({rows, classes}).contiguous();
+    auto l = flat.accessor<double, 2>();
+    std::vector<int64_t> targets(rows);
+    double loss = 0, right = 0;
+    for (int64_t i = 0; i < rows; ++i) {
+      int64_t best = 0;
+      double top = l[i][0];
+      for (int64_t j = 1; j < classes; ++j)
+        if (l[i][j] > top) top = l[i][j], best = j;
+      targets[i] = i % 2 == 0 ? best : (best + 1 + i) % classes;
+      double sum = 0;
+      for (int64_t j = 0; j < classes; ++j) sum += std::exp(l[i][j] - top);
+      loss += top + std::log(sum) - l[i][targets[i]];
+      right += targets[i] == best ? 1 : 0;
+    }
+    batch.targets = torch::tensor(targets, torch::kLong).reshape(spec == "vit:classroom" ? torch::IntArrayRef{rows}
+                                                                                          : torch::IntArrayRef{2, 5});
+    const auto e = model.evaluate(batch);
+    EXPECT_NEAR(e.loss, loss / double(rows), 1e-5) << spec;
+    EXPECT_DOUBLE_EQ(e.accuracy, right / double(rows)) << spec;
+    EXPECT_GE(e.accuracy, 0.5) << spec;
+  }
+}
+
 TEST(Models, RotaryPositionsKeepNormsAndDependOnlyOnOffsets) {
   // (batch, time, heads, head_dim): the same vector at every position
   const torch::Tensor q = torch::randn({1, 1, 1, 16}, torch::kDouble).expand({1, 12, 1, 16}).contiguous();

@@ -110,6 +110,12 @@ TEST(Trainer, LiMuonRunLearnsAndReportsEverything) {
     EXPECT_EQ(step, eval_step);
   }
   EXPECT_LT(val.rbegin()->second, 0.8 * val.begin()->second);
+  // Next-byte accuracy at the same steps rises from about chance (1/256 of a random model) as it learns.
+  const auto accuracy = series(events, "val_acc");
+  ASSERT_EQ(accuracy.size(), 6u);
+  for (const auto& [step, value] : accuracy) EXPECT_EQ(val.count(step), 1u) << step;
+  EXPECT_GT(accuracy.rbegin()->second, accuracy.begin()->second + 0.05);
+  EXPECT_LE(accuracy.rbegin()->second, 1.0);
   // The training loss falls too: the last ten steps' mean well below the first ten's.
   double first = 0, last = 0;
   for (int64_t s = 1; s <= 10; ++s) {

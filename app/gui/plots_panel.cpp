@@ -28,6 +28,7 @@ const std::vector<PlotSpec>& plot_specs() {
       {"Step time (ms)", {"step_ms"}, false, true},
       {"Optimizer state (bytes)", {"state_bytes"}, false, false},
       {"Resident memory (bytes)", {"rss_bytes"}, false, false},
+      {"Validation accuracy (top-1: label, or next token)", {"val_acc"}, false, false},
   };
   return specs;
 }
@@ -109,7 +110,8 @@ void App::draw_curves() {
         if (!column) continue;
         PlotSeries ps;
         ps.raw = &column->raw;
-        const bool sparse = std::string(specs[k].metrics[m]) == "val_loss";
+        const std::string metric = specs[k].metrics[m];
+        const bool sparse = metric == "val_loss" || metric == "val_acc";  // every eval_every steps
         ps.smoothed = specs[k].smooth && !sparse && settings_.smoothing > 0 ? &column->smoothed : nullptr;
         ps.colour = colour_of(r->colour, m == 0 ? 0.0f : 0.45f);
         ps.label = "#" + std::to_string(r->run_id) + " " + specs[k].metrics[m];

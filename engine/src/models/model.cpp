@@ -42,6 +42,15 @@ torch::Tensor BuiltModel::loss(const data::Batch& batch) const {
   return torch::cross_entropy_loss(logits, batch.targets);
 }
 
+BuiltModel::Evaluation BuiltModel::evaluate(const data::Batch& batch) const {
+  const torch::Tensor logits = forward(batch.inputs);
+  const torch::Tensor flat = logits.reshape({-1, logits.size(-1)});
+  const torch::Tensor targets = batch.targets.reshape({-1});
+  const double loss = torch::cross_entropy_loss(flat, targets).item<double>();
+  const double correct = flat.argmax(1).eq(targets).sum().item<double>();
+  return {loss, correct / static_cast<double>(targets.numel())};
+}
+
 BuiltModel build_model(const ModelSpec& spec, uint64_t seed) {
   // LibTorch's default generator is process-wide: trainers building models at the same time on other
   // threads would draw from each other's streams. Seed and initialise under one lock.

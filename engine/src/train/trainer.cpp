@@ -243,12 +243,16 @@ void Trainer::run() {
     auto emit = [&](int64_t step, const std::string& name, double value) {
       push_metric(MetricPoint{step, wall(), name, value});
     };
-    auto validation_loss = [&] {
+    auto validate = [&] {  // mean loss and accuracy over the validation batches (all the same size)
       at::NoGradGuard no_grad;
-      double sum = 0;
-      for (int64_t k = 0; k < c.eval_batches; ++k)
-        sum += model.loss(source->batch(data::Split::validation, k)).item<double>();
-      return sum / static_cast<double>(c.eval_batches);
+      models::BuiltModel::Evaluation sum;
+      for (int64_t k = 0; k < c.eval_batches; ++k) {
+        const auto e = model.evaluate(source->batch(data::Split::validation, k));
+        sum.loss += e.loss;
+        sum.accuracy += e.accuracy;
+      }
+      const double n = static_cast<double>(c.eval_batches);
+      return models::BuiltModel::Evaluation{sum.loss / n, sum.accuracy / n};
     };
     auto checkpoint = [&](int64_t step) {
       if (checkpoint_dir_.empty()) return;
@@ -346,8 +350,10 @@ void Trainer::run() {
         }
       }
       if (s % c.eval_every == 0 || s == c.steps) {
-        const double val = validation_loss();
+        const auto validation = validate();
+        const double val = validation.loss;
         emit(s, "val_loss", val);
+        emit(s, "val_acc", validation.accuracy);
         last_val_loss_ = val;
         last_val_step_ = s;
         emit(s, "state_bytes", static_cast<double>(state_bytes(opt)));

@@ -33,6 +33,13 @@ struct BuiltModel {
   int64_t parameter_count() const;
   // Mean cross-entropy of the batch's next tokens (text) or labels (images).
   torch::Tensor loss(const data::Batch& batch) const;
+  // What validation reports, from one forward pass: the mean cross-entropy and the fraction of top-1
+  // predictions (the next token, or the label) that are right. Call under a no-grad guard.
+  struct Evaluation {
+    double loss = 0;
+    double accuracy = 0;
+  };
+  Evaluation evaluate(const data::Batch& batch) const;
 };
 
 BuiltModel build_model(const ModelSpec& spec, uint64_t seed);

@@ -18,7 +18,8 @@ struct MetricPoint {
   int64_t step = 0;
   double wall_s = 0;
   std::string name;  // train_loss, val_loss, lr, step_ms, grad_evals, samples, update_norm, state_bytes,
-                     // rss_bytes, grad_norm/matrices, grad_norm/others, skipped_nonfinite, kept_momentum
+                     // rss_bytes, grad_norm/matrices, grad_norm/others, skipped_nonfinite, kept_momentum,
+                     // val_acc (top-1 accuracy on the validation batches)
   double value = 0;
 };
 
