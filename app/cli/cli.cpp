@@ -22,6 +22,9 @@ std::string usage() {
          "                        match_adamw_rms_rank gives every rank the update RMS of AdamW (0.2)\n"
          "  sweep FILE [--db runs.db] [--jobs N]\n"
          "                        a grid of runs (see experiments/*.toml); rerun to resume after a kill\n"
+         "  report SWEEP.toml [SWEEP.toml ...] --db runs.db --out DIR [--metric val_loss|val_acc]\n"
+         "                        DIR/report.md and SVG figures: each method at its best learning rate, at\n"
+         "                        equal steps, gradient evaluations and wall time, mean and spread over seeds\n"
          "  fork ID [--at STEP] [--db runs.db] [--KEY VALUE ...]\n"
          "                        a branch of run ID from its checkpoint at STEP with settings changed (the\n"
          "                        same batches from there on); without --at, the steps it can branch at\n"
@@ -59,6 +62,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (command == "train") return detail::train_command(rest, out, err);
     if (command == "sweep") return detail::sweep_command(rest, out, err);
     if (command == "fork") return detail::fork_command(rest, out, err);
+    if (command == "report") return detail::report_command(rest, out, err);
     if (command == "runs") return detail::runs_command(rest, out, err);
     if (command == "bench") {
       const std::vector<std::string> bench_args(rest.empty() ? rest.begin() : rest.begin() + 1, rest.end());

@@ -22,5 +22,6 @@ int train_command(const std::vector<std::string>& args, std::ostream& out, std::
 int runs_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int fork_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int report_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace limuon::cli::detail

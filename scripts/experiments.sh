@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs the experiments of experiments/ and writes their reports to experiments/results/NAME/.
+#   bash scripts/experiments.sh            every experiment, one after another
+#   bash scripts/experiments.sh gpt        one: gpt, vit, qwen2, memory, rank
+# Each sweep resumes where it stopped: rerun the same command after an interruption. The runs go to
+# experiments/runs.db (LIMUON_EXPERIMENTS_DB overrides it). Not part of the test command: on 2 cores the
+# whole set takes hours; each experiment's report.md says how long its runs took.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cmake --preset release >/dev/null
+cmake --build --preset release --target limuon-lab
+lab=build/release/app/limuon-lab
+db=${LIMUON_EXPERIMENTS_DB:-experiments/runs.db}
+jobs=${LIMUON_EXPERIMENTS_JOBS:-2}
+
+sweeps_of() {
+  case "$1" in
+    gpt) echo experiments/gpt/baselines.toml experiments/gpt/limuon_dense.toml experiments/gpt/limuon_lowrank.toml \
+              experiments/gpt/limuon_lowrank_rms.toml ;;
+    *) echo "scripts/experiments.sh: unknown experiment '$1' (gpt)" >&2; exit 2 ;;
+  esac
+}
+
+run_experiment() {
+  local name=$1 started
+  started=$(date +%s)
+  for sweep in $(sweeps_of "$name"); do
+    "$lab" sweep "$sweep" --db "$db" --jobs "$jobs"
+  done
+  # shellcheck disable=SC2046
+  "$lab" report $(sweeps_of "$name") --db "$db" --out "experiments/results/$name"
+  echo "experiment $name: $(( $(date +%s) - started )) s on $(nproc) cores"
+}
+
+if [ $# -gt 0 ]; then
+  run_experiment "$1"
+else
+  for name in gpt; do run_experiment "$name"; done
+fi
