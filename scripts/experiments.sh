@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the experiments of experiments/ and writes their reports to experiments/results/NAME/.
 #   bash scripts/experiments.sh            every experiment, one after another
-#   bash scripts/experiments.sh gpt        one: gpt, vit, qwen2, memory, rank
+#   bash scripts/experiments.sh gpt        one: memory, gpt, vit, qwen2
 # Each sweep resumes where it stopped: rerun the same command after an interruption. The runs go to
 # experiments/runs.db (LIMUON_EXPERIMENTS_DB overrides it). Not part of the test command: on 2 cores the
 # whole set takes hours; each experiment's report.md says how long its runs took.
@@ -16,15 +16,20 @@ jobs=${LIMUON_EXPERIMENTS_JOBS:-2}
 
 sweeps_of() {
   case "$1" in
-    gpt) echo experiments/gpt/baselines.toml experiments/gpt/limuon_dense.toml experiments/gpt/limuon_lowrank.toml \
-              experiments/gpt/limuon_lowrank_rms.toml ;;
-    *) echo "scripts/experiments.sh: unknown experiment '$1' (gpt)" >&2; exit 2 ;;
+    gpt|vit|qwen2) echo experiments/$1/baselines.toml experiments/$1/limuon_dense.toml \
+                        experiments/$1/limuon_lowrank.toml experiments/$1/limuon_lowrank_rms.toml ;;
+    *) echo "scripts/experiments.sh: unknown experiment '$1' (gpt, vit, qwen2, memory)" >&2; exit 2 ;;
   esac
 }
 
 run_experiment() {
   local name=$1 started
   started=$(date +%s)
+  if [ "$name" = memory ]; then  # a benchmark, not a sweep: each optimizer mode in a fresh process
+    "$lab" bench memory --out experiments/results/memory
+    echo "experiment memory: $(( $(date +%s) - started )) s on $(nproc) cores"
+    return
+  fi
   for sweep in $(sweeps_of "$name"); do
     "$lab" sweep "$sweep" --db "$db" --jobs "$jobs"
   done
@@ -36,5 +41,5 @@ run_experiment() {
 if [ $# -gt 0 ]; then
   run_experiment "$1"
 else
-  for name in gpt; do run_experiment "$name"; done
+  for name in memory gpt vit qwen2; do run_experiment "$name"; done
 fi

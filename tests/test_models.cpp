@@ -78,8 +78,8 @@ TEST(Models, VitSeesEveryPatch) {
 }
 
 // Validation's loss and accuracy against a float64 reference written out from the logits: the log-sum-exp
-// per row, and the top-1 choice counted by hand. Half the targets are made right on purpose, so the
-// accuracy is far from chance and a wrong comparison shows.
+// per row, and the top-1 choice counted by hand. Two targets in three are made right on purpose, so the
+// accuracy is far from chance and from one half (where counting the wrong ones would give the same).
 TEST(Models, EvaluationIsTheMeanCrossEntropyAndTheTopOneAccuracy) {
   for (const std::string spec : {"vit:classroom", "gpt:classroom"}) {
     auto model = build_model(parse_model_spec(spec), 3);
@@ -98,7 +98,7 @@ TEST(Models, EvaluationIsTheMeanCrossEntropyAndTheTopOneAccuracy) {
       double top = l[i][0];
       for (int64_t j = 1; j < classes; ++j)
         if (l[i][j] > top) top = l[i][j], best = j;
-      targets[i] = i % 2 == 0 ? best : (best + 1 + i) % classes;
+      targets[i] = i % 3 != 0 ? best : (best + 1 + i) % classes;
       double sum = 0;
       for (int64_t j = 0; j < classes; ++j) sum += std::exp(l[i][j] - top);
       loss += top + std::log(sum) - l[i][targets[i]];
@@ -109,7 +109,7 @@ TEST(Models, EvaluationIsTheMeanCrossEntropyAndTheTopOneAccuracy) {
     const auto e = model.evaluate(batch);
     EXPECT_NEAR(e.loss, loss / double(rows), 1e-5) << spec;
     EXPECT_DOUBLE_EQ(e.accuracy, right / double(rows)) << spec;
-    EXPECT_GE(e.accuracy, 0.5) << spec;
+    EXPECT_GE(e.accuracy, 0.6) << spec;
   }
 }
 

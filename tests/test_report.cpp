@@ -233,4 +233,39 @@ TEST_F(Report, TheTextSaysWhereEveryNumberComesFromAndWhoWon) {
   has("| muon | lr=0.02 (chosen) | 2 | 0 | **1.9000** |");
 }
 
+TEST(ReportRank, RankRowsBecomeLinesOverTheRankPerLrScale) {
+  auto run = [](int64_t id, int64_t rank, const std::string& scale) {
+    RunCurve r;
+    r.run_id = id;
+    r.config.optimizer = "limuon";
+    r.config.rank = rank;
+    r.config.polar = rank > 0 ? "lowrank" : "newton_schulz";
+    r.config.lr_scale = scale;
+    return r;
+  };
+  const std::vector<RunCurve> runs = {run(1, 8, "shape"), run(2, 1, "shape"), run(3, 0, "shape"),
+                                      run(4, 4, "match_adamw_rms_rank")};
+  limuon::report::Comparison c;
+  auto row = [](const std::string& label, int64_t id, double value, double energy) {
+    limuon::report::MethodRow r;
+    r.label = label;
+    r.run_ids = {id};
+    r.at[0].n = 1, r.at[0].mean = value;
+    r.energy_fraction.n = 1, r.energy_fraction.mean = energy;
+    return r;
+  };
+  c.rows = {row("limuon polar=lowrank rank=8", 1, 1.5, 0.9), row("limuon polar=lowrank rank=1", 2, 1.9, 0.4),
+            row("limuon polar=newton_schulz rank=0", 3, 1.4, 0),
+            row("limuon polar=lowrank rank=4 lr_scale=match_adamw_rms_rank", 4, 1.7, 0.8)};
+  const auto lines = limuon::report::rank_lines(c, runs);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].label, "limuon polar=lowrank");
+  EXPECT_EQ(lines[0].ranks, (std::vector<int64_t>{1, 8}));
+  EXPECT_EQ(lines[0].at_steps[0].mean, 1.9);
+  EXPECT_EQ(lines[0].at_steps[1].mean, 1.5);
+  EXPECT_EQ(lines[0].energy[0].mean, 0.4);
+  EXPECT_EQ(lines[1].label, "limuon polar=lowrank lr_scale=match_adamw_rms_rank");
+  EXPECT_EQ(lines[1].ranks, (std::vector<int64_t>{4}));
+}
+
 }  // namespace

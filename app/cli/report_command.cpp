@@ -4,12 +4,11 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <ostream>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
-#include "gui/plot/svg_chart.hpp"
+#include "cli/report_figures.hpp"
 #include "limuon/report/markdown.hpp"
 #include "limuon/store/store.hpp"
 #include "limuon/sweep/sweep.hpp"
@@ -18,69 +17,6 @@ namespace limuon::cli::detail {
 namespace {
 
 namespace fs = std::filesystem;
-
-const char* basis_file(report::Basis basis) {
-  switch (basis) {
-    case report::Basis::steps: return "steps";
-    case report::Basis::grad_evals: return "grad_evals";
-    case report::Basis::wall_s: return "wall_s";
-  }
-  return "";
-}
-
-const char* basis_axis(report::Basis basis) {
-  switch (basis) {
-    case report::Basis::steps: return "optimizer steps";
-    case report::Basis::grad_evals: return "gradient evaluations";
-    case report::Basis::wall_s: return "wall time (s)";
-  }
-  return "";
-}
-
-void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
-}
-
-// One figure per basis: each method at its chosen learning rate, the mean over seeds with a band of one
-// standard deviation.
-std::vector<report::Figure> write_figures(const report::MetricSection& section,
-                                          const std::vector<report::RunCurve>& curves, const fs::path& dir) {
-  std::map<int64_t, const report::RunCurve*> by_id;
-  for (const auto& c : curves) by_id[c.run_id] = &c;
-  std::vector<report::Figure> figures;
-  for (report::Basis basis : report::kBases) {
-    gui::plot::ChartSpec chart;
-    std::string title = report::metric_title(section.metric) + " against " + basis_axis(basis);
-    title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
-    chart.title = title + ": each method at its chosen lr, mean and spread over seeds";
-    chart.x_label = basis_axis(basis);
-    chart.y_label = report::metric_title(section.metric);
-    chart.width = 760;
-    chart.height = 420;
-    for (size_t i = 0; i < section.comparison.rows.size(); ++i) {
-      const auto& row = section.comparison.rows[i];
-      std::vector<const report::RunCurve*> seeds;
-      for (int64_t id : row.run_ids) seeds.push_back(by_id.at(id));
-      const report::MeanCurve mean = report::mean_curve(seeds, basis);
-      gui::plot::ChartLine line;
-      line.label = row.label;
-      line.colour = static_cast<int>(i);
-      line.xs = mean.x;
-      line.ys = mean.mean;
-      for (size_t k = 0; k < mean.x.size(); ++k) {
-        line.y_lo.push_back(mean.mean[k] - mean.std[k]);
-        line.y_hi.push_back(mean.mean[k] + mean.std[k]);
-      }
-      chart.lines.push_back(std::move(line));
-    }
-    const std::string file = section.metric + "-" + basis_file(basis) + ".svg";
-    write_file(dir / file, gui::plot::svg_line_chart(chart));
-    figures.push_back({file, chart.title});
-  }
-  return figures;
-}
 
 std::string quoted_command(const std::vector<std::string>& args) {
   std::string command = "limuon-lab report";
@@ -136,7 +72,10 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
     section.metric = metric;
     section.methods = report::group_methods(curves, report::higher_is_better(metric));
     section.comparison = report::compare_methods(section.methods, curves);
-    section.figures = write_figures(section, curves, out_dir);
+    section.figures = write_curve_figures(section, curves, out_dir);
+    if (auto rank = write_rank_figure(section, curves, out_dir)) section.figures.push_back(*rank);
+    if (metric == metrics.front())
+      if (auto spectra = write_spectra_figure(section, db, out_dir)) section.figures.push_back(*spectra);
     if (input.sections.empty())
       for (const auto& c : curves)
         if (report::is_judged(c)) input.provenance.run_seconds += c.end.wall_s;

@@ -155,6 +155,27 @@ Comparison compare_methods(const std::vector<Method>& methods, const std::vector
   return out;
 }
 
+std::vector<RankLine> rank_lines(const Comparison& comparison, const std::vector<RunCurve>& runs) {
+  std::vector<RankLine> lines;
+  for (const auto& row : comparison.rows) {
+    if (row.run_ids.empty()) continue;
+    const RunCurve& first = *find_run(runs, row.run_ids.front());
+    const int64_t rank = first.config.rank;
+    if (first.config.optimizer != "limuon" || rank <= 0) continue;
+    std::string label = row.label;
+    const std::string mark = " rank=" + std::to_string(rank);
+    if (const auto at = label.find(mark); at != std::string::npos) label.erase(at, mark.size());
+    auto line = std::find_if(lines.begin(), lines.end(), [&](const RankLine& l) { return l.label == label; });
+    if (line == lines.end()) line = lines.insert(lines.end(), RankLine{label, {}, {}, {}});
+    // Keep the ranks ascending whatever order the rows came in.
+    const auto pos = std::upper_bound(line->ranks.begin(), line->ranks.end(), rank) - line->ranks.begin();
+    line->ranks.insert(line->ranks.begin() + pos, rank);
+    line->at_steps.insert(line->at_steps.begin() + pos, row.at[0]);
+    line->energy.insert(line->energy.begin() + pos, row.energy_fraction);
+  }
+  return lines;
+}
+
 MeanCurve mean_curve(const std::vector<const RunCurve*>& seeds, Basis basis) {
   MeanCurve out;
   if (seeds.empty()) return out;

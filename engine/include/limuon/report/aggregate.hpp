@@ -66,6 +66,17 @@ struct Comparison {
 };
 Comparison compare_methods(const std::vector<Method>& methods, const std::vector<RunCurve>& runs);
 
+// Which rank is enough: the rank-r methods of a comparison as lines over the rank, one line per label
+// once its "rank=N" is taken out (the plain and the rank-aware lr scale, say), ranks ascending. A row's
+// rank is its runs' config's; rows of rank 0 (dense momentum) and of other optimizers are left out.
+struct RankLine {
+  std::string label;  // the method label without " rank=N"
+  std::vector<int64_t> ranks;
+  std::vector<Stat> at_steps;  // the metric at equal steps
+  std::vector<Stat> energy;    // the momentum energy the rank-r factors keep
+};
+std::vector<RankLine> rank_lines(const Comparison& comparison, const std::vector<RunCurve>& runs);
+
 // A method's seeds averaged along one basis, for a figure: at each evaluation step that every seed
 // reached, the mean coordinate and the mean and standard deviation of the value.
 struct MeanCurve {

@@ -1,0 +1,137 @@
+// `limuon-lab bench memory`: optimizer state bytes and peak resident memory of every optimizer mode on
+// the DistilGPT2 and vit-tiny shapes. Each case trains in a child process of its own (this program,
+// re-run as `bench memory-case`), because a process's peak resident memory never comes back down.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "limuon/bench/memory_bench.hpp"
+#include "limuon/models/model.hpp"
+#include "limuon/report/markdown.hpp"
+#include "limuon/train/config_string.hpp"
+#include "limuon/util/build_info.hpp"
+
+namespace limuon::cli::detail {
+namespace {
+
+struct Row {
+  std::string model, label;
+  bench::MemoryResult result;
+};
+
+// Runs `limuon-lab bench memory-case CONFIG` and reads its one result line; the child's stderr passes through.
+bench::MemoryResult run_case(const train::RunConfig& config) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) throw std::runtime_error("cannot create a pipe for the child process");
+  const std::string config_string = train::to_config_string(config);
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("cannot start a child process");
+  if (pid == 0) {
+    dup2(pipe_fds[1], STDOUT_FILENO);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    const char* argv[] = {"limuon-lab", "bench", "memory-case", config_string.c_str(), nullptr};
+    execv("/proc/self/exe", const_cast<char* const*>(argv));
+    _exit(127);
+  }
+  close(pipe_fds[1]);
+  std::string text;
+  char buffer[256];
+  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<size_t>(n));
+  close(pipe_fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error("the child measuring '" + config_string + "' failed (see its message above)");
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return bench::from_line(text.substr(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1));
+}
+
+std::string utc_date() {
+  const std::time_t now = std::time(nullptr);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", std::gmtime(&now));
+  return buffer;
+}
+
+std::string table(const std::vector<Row>& rows, int64_t steps) {
+  std::ostringstream out;
+  out << "| model | optimizer | state | state / Muon's | peak RSS | " << steps << " steps (s) |\n";
+  out << "|---|---|---|---|---|---|\n";
+  for (const auto& row : rows) {
+    double muon = 0;
+    for (const auto& r : rows)
+      if (r.model == row.model && r.label == "muon") muon = static_cast<double>(r.result.state_bytes);
+    char ratio[32] = "n/a";
+    if (muon > 0) std::snprintf(ratio, sizeof ratio, "%.4f", static_cast<double>(row.result.state_bytes) / muon);
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f", row.result.seconds);
+    out << "| " << row.model << " | " << row.label << " | " << report::format_bytes(double(row.result.state_bytes))
+        << " | " << ratio << " | " << report::format_bytes(row.result.peak_rss_bytes) << " | " << seconds << " |\n";
+  }
+  return out.str();
+}
+
+}  // namespace
+
+int bench_memory_case(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.size() != 1) throw UsageError("'bench memory-case' takes one config string (bench memory runs it)");
+  out << bench::to_line(bench::measure_in_this_process(train::from_config_string(args[0]))) << "\n";
+  return kExitOk;
+}
+
+int bench_memory(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> models = {"gpt:distilgpt2", "vit:vit-tiny"};
+  int64_t steps = 3;
+  std::string out_dir;
+  for (ArgCursor a(args); a.next();) {
+    if (a.flag() == "--model") models = {a.value()};
+    else if (a.flag() == "--steps") steps = parse_int("--steps", a.value(), 1, 1000);
+    else if (a.flag() == "--out") out_dir = a.value();
+    else throw UsageError("unknown option '" + a.flag() + "' for 'bench memory'");
+  }
+  for (const auto& m : models) models::parse_model_spec(m);  // a bad name stops here, before any child
+  out << "Optimizer state and peak resident memory, " << steps << " steps of batch 1, each case in a fresh process\n";
+  std::vector<Row> rows;
+  for (const auto& model : models)
+    for (const auto& c : bench::memory_cases(model, steps)) {
+      rows.push_back({model, c.label, run_case(c.config)});
+      out << "  " << model << "  " << c.label << ": state " << report::format_bytes(double(rows.back().result.state_bytes))
+          << ", peak RSS " << report::format_bytes(rows.back().result.peak_rss_bytes) << "\n" << std::flush;
+    }
+  const std::string text = table(rows, steps);
+  out << "\n" << text;
+  if (!out_dir.empty()) {
+    std::filesystem::create_directories(out_dir);
+    const MachineInfo machine = this_machine();
+    std::ostringstream md;
+    md << "# Memory of each optimizer mode at scale\n\n"
+       << "Written by `limuon-lab bench memory" << (args.empty() ? "" : " ");
+    for (size_t i = 0; i < args.size(); ++i) md << (i ? " " : "") << args[i];
+    md << "` on " << utc_date() << ": " << machine.cpu << ", " << machine.cores << " cores, OpenBLAS kernel "
+       << (machine.blas_core.empty() ? "none" : machine.blas_core) << ", commit " << build_commit() << ".\n\n";
+    for (const auto& model : models) {
+      const auto built = models::build_model(models::parse_model_spec(model), 0);
+      md << "- " << model << ": " << built.parameter_count() << " parameters ("
+         << report::format_bytes(4.0 * double(built.parameter_count())) << " in fp32).\n";
+    }
+    md << "- State: the optimizer's persistent tensors after the last step, counted exactly. Peak RSS: the "
+          "process's high-water mark (model, gradients, activations, data and the optimizer's temporaries "
+          "included), one fresh process per row.\n\n"
+       << text;
+    std::ofstream file(std::filesystem::path(out_dir) / "report.md");
+    if (!(file << md.str())) throw std::runtime_error("cannot write " + out_dir + "/report.md");
+    out << "wrote " << (std::filesystem::path(out_dir) / "report.md").string() << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace limuon::cli::detail
