@@ -99,7 +99,7 @@ int bench_memory(const std::vector<std::string>& args, std::ostream& out, std::o
     else throw UsageError("unknown option '" + a.flag() + "' for 'bench memory'");
   }
   for (const auto& m : models) models::parse_model_spec(m);  // a bad name stops here, before any child
-  out << "Optimizer state and peak resident memory, " << steps << " steps of batch 1, each case in a fresh process\n";
+  out << "Optimizer state and peak resident memory, " << steps << " steps of batch 1 on one thread, each case in a fresh process\n";
   std::vector<Row> rows;
   for (const auto& model : models)
     for (const auto& c : bench::memory_cases(model, steps)) {

@@ -20,6 +20,7 @@ std::vector<MemoryCase> memory_cases(const std::string& model, int64_t steps) {
   base.eval_batches = 1;
   base.spectrum_every = 0;
   base.checkpoint_every = 0;
+  base.threads = 1;  // like the experiments' sweeps; the seconds are then comparable between rows
   auto with = [&](const std::string& label, auto&& edit) {
     train::RunConfig c = base;
     edit(c);

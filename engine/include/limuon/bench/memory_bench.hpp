@@ -17,7 +17,8 @@ struct MemoryCase {
 };
 
 // AdamW, Muon, LiMuon option #1 (dense momentum), option #2 at ranks 1, 4, 8 and 16, and our ablation
-// that keeps the dense momentum but takes a rank-8 update; each `steps` steps of batch 1 on `model`.
+// that keeps the dense momentum but takes a rank-8 update; each `steps` steps of batch 1 on `model`, on
+// one thread.
 std::vector<MemoryCase> memory_cases(const std::string& model, int64_t steps);
 
 struct MemoryResult {
