@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the experiments of experiments/ and writes their reports to experiments/results/NAME/.
 #   bash scripts/experiments.sh            every experiment, one after another
-#   bash scripts/experiments.sh gpt        one: memory, gpt, vit, qwen2
+#   bash scripts/experiments.sh gpt        one: memory, gpt, vit, qwen2, rank
 # Each sweep resumes where it stopped: rerun the same command after an interruption. The runs go to
 # experiments/runs.db (LIMUON_EXPERIMENTS_DB overrides it). Not part of the test command: on 2 cores the
 # whole set takes hours; each experiment's report.md says how long its runs took.
@@ -18,7 +18,9 @@ sweeps_of() {
   case "$1" in
     gpt|vit|qwen2) echo experiments/$1/baselines.toml experiments/$1/limuon_dense.toml \
                         experiments/$1/limuon_lowrank.toml experiments/$1/limuon_lowrank_rms.toml ;;
-    *) echo "scripts/experiments.sh: unknown experiment '$1' (gpt, vit, qwen2, memory)" >&2; exit 2 ;;
+    # Which rank is enough: LiMuon's rank-r runs of experiment 1 next to its dense momentum (no new runs).
+    rank) echo experiments/gpt/limuon_dense.toml experiments/gpt/limuon_lowrank.toml ;;
+    *) echo "scripts/experiments.sh: unknown experiment '$1' (memory, gpt, vit, qwen2, rank)" >&2; exit 2 ;;
   esac
 }
 
@@ -41,5 +43,5 @@ run_experiment() {
 if [ $# -gt 0 ]; then
   run_experiment "$1"
 else
-  for name in memory gpt vit qwen2; do run_experiment "$name"; done
+  for name in memory gpt rank vit qwen2; do run_experiment "$name"; done
 fi

@@ -74,7 +74,7 @@ TEST_F(CliReport, ChoosesTheBestLearningRateAndWritesTheSameBytesTwice) {
   const double mean_low = sums[0.01].first / 2, mean_high = sums[0.05].first / 2;
   ASSERT_NE(mean_low, mean_high);
   const std::string winner = mean_low < mean_high ? "lr=0.01" : "lr=0.05";
-  EXPECT_NE(first.find("| muon | " + winner + " (chosen) | 2 | 0 |"), std::string::npos) << first;
+  EXPECT_NE(first.find("| muon | " + winner + " (chosen, grid edge) | 2 | 0 |"), std::string::npos) << first;
   EXPECT_NE(first.find("| adamw | adamw_lr=0.003 | 2 |"), std::string::npos) << first;
   EXPECT_NE(first.find("at 6 steps"), std::string::npos) << first;
   EXPECT_NE(first.find("`limuon-lab report " + sweep + " --db " + db + " --out " + out_dir + "`"), std::string::npos);

@@ -24,9 +24,9 @@ class Report : public limuon::testing::ScratchDirTest {
     std::string optimizer;
     double lr;
     int64_t seed;
-    double slope;               // val_loss(step) = 3 - slope * step / 100, evaluated every 25 steps
+    double slope;  // val_loss(step) = 3 - slope * step / 100, evaluated every 25 steps
     double seconds_per_step;
-    int64_t diverged_at = 0;    // 0: finishes 100 steps
+    int64_t diverged_at = 0;  // 0: finishes 100 steps
   };
 
   // One run: 100 steps (or until it diverges), one or two gradients a step.
@@ -72,8 +72,8 @@ class Report : public limuon::testing::ScratchDirTest {
   std::vector<RunCurve> write_known_sweep(Store& db) {
     const int64_t sweep = db.create_sweep("known", "");
     const std::vector<Known> runs = {
-        {"muon", 0.01, 0, 1.0, 0.1},      {"muon", 0.01, 1, 0.8, 0.1},     {"muon", 0.02, 0, 1.2, 0.1},
-        {"muon", 0.02, 1, 1.0, 0.1},      {"adamw", 0.001, 0, 0.6, 0.06},  {"adamw", 0.001, 1, 0.4, 0.06},
+        {"muon", 0.01, 0, 1.0, 0.1},        {"muon", 0.01, 1, 0.8, 0.1},    {"muon", 0.02, 0, 1.2, 0.1},
+        {"muon", 0.02, 1, 1.0, 0.1},        {"adamw", 0.001, 0, 0.6, 0.06}, {"adamw", 0.001, 1, 0.4, 0.06},
         {"adamw", 0.003, 0, 2.0, 0.06, 60}, {"adamw", 0.003, 1, 2.0, 0.06}, {"limuon", 0.02, 0, 1.4, 0.2},
         {"limuon", 0.02, 1, 1.6, 0.2},
     };
@@ -99,13 +99,13 @@ RunCurve line(double slope, double seconds_per_step, double grads_per_step) {
 TEST(ReportValues, ReadAtAPointAlongEachBasisBetweenEvaluations) {
   const RunCurve r = line(1.0, 0.2, 2.0);
   using limuon::report::value_at;
-  EXPECT_DOUBLE_EQ(*value_at(r, Basis::steps, 50), 2.5);         // an evaluation
-  EXPECT_DOUBLE_EQ(*value_at(r, Basis::steps, 60), 2.4);         // 2.5 + (60-50)/25 (2.25-2.5)
-  EXPECT_DOUBLE_EQ(*value_at(r, Basis::grad_evals, 120), 2.4);   // step 60
-  EXPECT_DOUBLE_EQ(*value_at(r, Basis::wall_s, 6.0), 2.7);       // step 30: 2.75 + (5/25)(2.5-2.75)
+  EXPECT_DOUBLE_EQ(*value_at(r, Basis::steps, 50), 2.5);        // an evaluation
+  EXPECT_DOUBLE_EQ(*value_at(r, Basis::steps, 60), 2.4);        // 2.5 + (60-50)/25 (2.25-2.5)
+  EXPECT_DOUBLE_EQ(*value_at(r, Basis::grad_evals, 120), 2.4);  // step 60
+  EXPECT_DOUBLE_EQ(*value_at(r, Basis::wall_s, 6.0), 2.7);      // step 30: 2.75 + (5/25)(2.5-2.75)
   EXPECT_DOUBLE_EQ(*value_at(r, Basis::steps, 100), 2.0);
-  EXPECT_FALSE(value_at(r, Basis::steps, 101));                  // the run ended before
-  EXPECT_FALSE(value_at(r, Basis::steps, 10));                   // nothing evaluated yet
+  EXPECT_FALSE(value_at(r, Basis::steps, 101));  // the run ended before
+  EXPECT_FALSE(value_at(r, Basis::steps, 10));   // nothing evaluated yet
   RunCurve broken = r;
   broken.points[1].value = NAN;
   EXPECT_FALSE(value_at(broken, Basis::steps, 80));
@@ -151,8 +151,8 @@ TEST_F(Report, MethodsAreComparedWhereEveryChosenRunArrived) {
   Store db(file("runs.db"));
   const auto curves = write_known_sweep(db);
   const auto c = limuon::report::compare_methods(limuon::report::group_methods(curves, false), curves);
-  EXPECT_EQ(c.limits[0], 100);  // steps: every run finished 100
-  EXPECT_EQ(c.limits[1], 100);  // gradients: Muon's and AdamW's 100 (LiMuon spent 200)
+  EXPECT_EQ(c.limits[0], 100);           // steps: every run finished 100
+  EXPECT_EQ(c.limits[1], 100);           // gradients: Muon's and AdamW's 100 (LiMuon spent 200)
   EXPECT_NEAR(c.limits[2], 6.0, 1e-12);  // seconds: AdamW's 100 x 0.06
   ASSERT_EQ(c.rows.size(), 3u);
   const double pair_std = 0.2 / std::sqrt(2.0);  // two values 0.2 apart
@@ -168,7 +168,7 @@ TEST_F(Report, MethodsAreComparedWhereEveryChosenRunArrived) {
   EXPECT_EQ(adamw.state_bytes.mean, 800);
   const auto& limuon = c.rows[2];
   EXPECT_NEAR(limuon.at[0].mean, 1.5, 1e-12);
-  EXPECT_NEAR(limuon.at[1].mean, (2.3 + 2.2) / 2, 1e-12);  // step 50
+  EXPECT_NEAR(limuon.at[1].mean, (2.3 + 2.2) / 2, 1e-12);    // step 50
   EXPECT_NEAR(limuon.at[2].mean, (2.58 + 2.52) / 2, 1e-12);  // step 30
   EXPECT_NEAR(limuon.at[2].std, 0.06 / std::sqrt(2.0), 1e-12);
   EXPECT_EQ(limuon.peak_rss_bytes.mean, 3e6);
@@ -224,13 +224,13 @@ TEST_F(Report, TheTextSaysWhereEveryNumberComesFromAndWhoWon) {
   has("| at 100 steps | at 100 gradients | at 6.0 s |");
   has("| limuon | lr=0.02 | 2 | **1.5000 ± 0.1414** | 2.2500 ± 0.0707 | 2.5500 ± 0.0424 | 400 B | 2.9 MiB | 2.5 | "
       "0.700 |");
-  has("| muon | lr=0.02 | 2 | 1.9000 ± 0.1414 | **1.9000 ± 0.1414** | **2.3400 ± 0.0849** |");
-  has("| adamw | adamw_lr=0.001 | 2 | 2.5000 ± 0.1414 | 2.5000 ± 0.1414 | 2.5000 ± 0.1414 | 800 B |");
+  has("| muon | lr=0.02 (grid edge) | 2 | 1.9000 ± 0.1414 | **1.9000 ± 0.1414** | **2.3400 ± 0.0849** |");
+  has("| adamw | adamw_lr=0.001 (grid edge) | 2 | 2.5000 ± 0.1414 | 2.5000 ± 0.1414 | 2.5000 ± 0.1414 | 800 B |");
   has("- At equal steps (100 steps): **limuon** is best (1.5000 ± 0.1414); next muon (1.9000 ± 0.1414), a gap "
       "larger than their spreads.");
   has("- At equal wall time (6.0 s): **muon** is best");
   has("| adamw | adamw_lr=0.003 | 2 | 1 | 1.0000 |");
-  has("| muon | lr=0.02 (chosen) | 2 | 0 | **1.9000** |");
+  has("| muon | lr=0.02 (chosen, grid edge) | 2 | 0 | **1.9000** |");
 }
 
 TEST(ReportRank, RankRowsBecomeLinesOverTheRankPerLrScale) {

@@ -92,20 +92,26 @@ int bench_memory(const std::vector<std::string>& args, std::ostream& out, std::o
   int64_t steps = 3;
   std::string out_dir;
   for (ArgCursor a(args); a.next();) {
-    if (a.flag() == "--model") models = {a.value()};
-    else if (a.flag() == "--steps") steps = parse_int("--steps", a.value(), 1, 1000);
-    else if (a.flag() == "--out") out_dir = a.value();
-    else throw UsageError("unknown option '" + a.flag() + "' for 'bench memory'");
+    if (a.flag() == "--model")
+      models = {a.value()};
+    else if (a.flag() == "--steps")
+      steps = parse_int("--steps", a.value(), 1, 1000);
+    else if (a.flag() == "--out")
+      out_dir = a.value();
+    else
+      throw UsageError("unknown option '" + a.flag() + "' for 'bench memory'");
   }
   for (const auto& m : models) models::parse_model_spec(m);  // a bad name stops here, before any child
-  out << "Optimizer state and peak resident memory, " << steps << " steps of batch 1 on one thread, each case in a fresh process\n";
+  out << "Optimizer state and peak resident memory, " << steps
+      << " steps of batch 1 on one thread, each case in a fresh process\n";
   std::vector<Row> rows;
   for (const auto& model : models)
     for (const auto& c : bench::memory_cases(model, steps)) {
       rows.push_back({model, c.label, run_case(c.config)});
-      out << "  " << model << "  " << c.label << ": state " << report::format_bytes(double(rows.back().result.state_bytes))
-          << ", peak RSS " << report::format_bytes(rows.back().result.peak_rss_bytes) << ", "
-          << rows.back().result.seconds << " s\n" << std::flush;
+      out << "  " << model << "  " << c.label << ": state "
+          << report::format_bytes(double(rows.back().result.state_bytes)) << ", peak RSS "
+          << report::format_bytes(rows.back().result.peak_rss_bytes) << ", " << rows.back().result.seconds << " s\n"
+          << std::flush;
     }
   const std::string text = table(rows);
   out << "\n" << text;

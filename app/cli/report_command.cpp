@@ -30,18 +30,28 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
   std::string db_path, out_dir;
   std::vector<std::string> files, metrics;
   for (ArgCursor a(args); a.next();) {
-    if (a.flag() == "--db") db_path = a.value();
-    else if (a.flag() == "--out") out_dir = a.value();
-    else if (a.flag() == "--metric") metrics.push_back(a.value());
-    else if (a.flag().rfind("--", 0) != 0) files.push_back(a.flag());
-    else throw UsageError("unexpected argument '" + a.flag() + "' for 'report'");
+    if (a.flag() == "--db")
+      db_path = a.value();
+    else if (a.flag() == "--out")
+      out_dir = a.value();
+    else if (a.flag() == "--metric")
+      metrics.push_back(a.value());
+    else if (a.flag().rfind("--", 0) != 0)
+      files.push_back(a.flag());
+    else
+      throw UsageError("unexpected argument '" + a.flag() + "' for 'report'");
   }
-  if (files.empty()) throw UsageError("'report' needs one or more sweep files, e.g. limuon-lab report experiments/gpt/baselines.toml --db runs.db --out report/");
+  if (files.empty())
+    throw UsageError(
+        "'report' needs one or more sweep files, e.g. limuon-lab report experiments/gpt/baselines.toml --db runs.db "
+        "--out report/");
   if (db_path.empty()) throw UsageError("'report' needs --db, the database the sweep ran in");
   if (out_dir.empty()) throw UsageError("'report' needs --out, the folder to write report.md and its figures to");
   for (const auto& m : metrics)
     if (m != "val_loss" && m != "val_acc") throw UsageError("--metric '" + m + "' is not one of val_loss, val_acc");
-  if (!fs::exists(db_path)) throw UsageError("no database at " + db_path + ": run the sweep first (limuon-lab sweep FILE --db " + db_path + ")");
+  if (!fs::exists(db_path))
+    throw UsageError("no database at " + db_path + ": run the sweep first (limuon-lab sweep FILE --db " + db_path +
+                     ")");
 
   const store::Store db(db_path, store::Store::Mode::read_only);
   std::vector<store::RunRecord> records;
@@ -49,14 +59,17 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
   for (const auto& file : files) {
     const auto spec = sweep::load_sweep(file);
     const auto id = db.find_sweep(spec.name);
-    if (!id) throw UsageError("sweep '" + spec.name + "' of " + file + " is not in " + db_path + ": run limuon-lab sweep " + file + " --db " + db_path + " first");
+    if (!id)
+      throw UsageError("sweep '" + spec.name + "' of " + file + " is not in " + db_path + ": run limuon-lab sweep " +
+                       file + " --db " + db_path + " first");
     for (auto& r : db.runs(*id)) records.push_back(std::move(r));
     title += (title.empty() ? "" : ", ") + spec.name;
   }
   if (metrics.empty()) {  // the loss always; accuracy too where the runs classify images
     metrics.push_back("val_loss");
     bool images = false;
-    for (const auto& r : records) images |= train::RunConfig::from_stored_json(r.config_json).model.rfind("vit:", 0) == 0;
+    for (const auto& r : records)
+      images |= train::RunConfig::from_stored_json(r.config_json).model.rfind("vit:", 0) == 0;
     if (images) metrics.push_back("val_acc");
   }
 

@@ -21,18 +21,24 @@ std::string capitalised(std::string text) {
 
 const char* basis_file(report::Basis basis) {
   switch (basis) {
-    case report::Basis::steps: return "steps";
-    case report::Basis::grad_evals: return "grad_evals";
-    case report::Basis::wall_s: return "wall_s";
+    case report::Basis::steps:
+      return "steps";
+    case report::Basis::grad_evals:
+      return "grad_evals";
+    case report::Basis::wall_s:
+      return "wall_s";
   }
   return "";
 }
 
 const char* basis_axis(report::Basis basis) {
   switch (basis) {
-    case report::Basis::steps: return "optimizer steps";
-    case report::Basis::grad_evals: return "gradient evaluations";
-    case report::Basis::wall_s: return "wall time (s)";
+    case report::Basis::steps:
+      return "optimizer steps";
+    case report::Basis::grad_evals:
+      return "gradient evaluations";
+    case report::Basis::wall_s:
+      return "wall time (s)";
   }
   return "";
 }
@@ -48,7 +54,7 @@ void write_file(const fs::path& path, const std::string& text) {
 // One figure per basis: each method at its chosen learning rate, the mean over seeds with a band of one
 // standard deviation.
 std::vector<report::Figure> write_curve_figures(const report::MetricSection& section,
-                                          const std::vector<report::RunCurve>& curves, const fs::path& dir) {
+                                                const std::vector<report::RunCurve>& curves, const fs::path& dir) {
   std::map<int64_t, const report::RunCurve*> by_id;
   for (const auto& c : curves) by_id[c.run_id] = &c;
   std::vector<report::Figure> figures;
@@ -82,7 +88,6 @@ std::vector<report::Figure> write_curve_figures(const report::MetricSection& sec
   }
   return figures;
 }
-
 
 std::optional<report::Figure> write_rank_figure(const report::MetricSection& section,
                                                 const std::vector<report::RunCurve>& curves, const fs::path& dir) {

@@ -50,7 +50,8 @@ MemoryResult measure_in_this_process(const train::RunConfig& config) {
   trainer.start();
   trainer.wait();
   if (trainer.state() != train::RunState::finished)
-    throw std::runtime_error(std::string("the run ended ") + train::to_string(trainer.state()) + ": " + trainer.error());
+    throw std::runtime_error(std::string("the run ended ") + train::to_string(trainer.state()) + ": " +
+                             trainer.error());
   MemoryResult r;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   bool found = false;

@@ -25,7 +25,10 @@ train::RunConfig method_of(const train::RunConfig& config) {
   m.name.clear();
   m.seed = defaults.seed;
   m.threads = defaults.threads;
-  if (config.optimizer == "adamw") m.adamw_lr = defaults.adamw_lr; else m.lr = defaults.lr;
+  if (config.optimizer == "adamw")
+    m.adamw_lr = defaults.adamw_lr;
+  else
+    m.lr = defaults.lr;
   return m;
 }
 
@@ -77,7 +80,10 @@ std::vector<Method> group_methods(const std::vector<RunCurve>& runs, bool higher
       int n = 0;
       for (int64_t id : result.run_ids) {
         const auto v = final_value(*find_run(runs, id));
-        if (v) sum += *v, ++n; else ++result.failed;
+        if (v)
+          sum += *v, ++n;
+        else
+          ++result.failed;
       }
       if (n > 0) result.mean_final = sum / n;
       method.lrs.push_back(result);
@@ -85,10 +91,13 @@ std::vector<Method> group_methods(const std::vector<RunCurve>& runs, bool higher
     for (size_t i = 0; i < method.lrs.size(); ++i) {
       const LrResult& candidate = method.lrs[i];
       if (std::isnan(candidate.mean_final)) continue;
-      if (method.best < 0) { method.best = static_cast<int>(i); continue; }
+      if (method.best < 0) {
+        method.best = static_cast<int>(i);
+        continue;
+      }
       const LrResult& best = method.lrs[method.best];
-      const bool better_value = higher_better ? candidate.mean_final > best.mean_final
-                                              : candidate.mean_final < best.mean_final;
+      const bool better_value =
+          higher_better ? candidate.mean_final > best.mean_final : candidate.mean_final < best.mean_final;
       if (candidate.failed < best.failed || (candidate.failed == best.failed && better_value))
         method.best = static_cast<int>(i);
     }
@@ -101,7 +110,10 @@ Stat stat_of(const std::vector<std::optional<double>>& values) {
   Stat s;
   double sum = 0;
   for (const auto& v : values)
-    if (v) sum += *v, ++s.n; else ++s.missing;
+    if (v)
+      sum += *v, ++s.n;
+    else
+      ++s.missing;
   if (s.n == 0) return s;
   s.mean = sum / s.n;
   if (s.n < 2) return s;
@@ -133,6 +145,7 @@ Comparison compare_methods(const std::vector<Method>& methods, const std::vector
     row.label = method.label;
     row.lr_key = method.lr_key;
     row.lr = best.lr;
+    row.lr_at_edge = method.best_at_edge();
     row.run_ids = best.run_ids;
     std::array<std::vector<std::optional<double>>, 3> at;
     std::vector<std::optional<double>> state, rss, step_ms, energy;

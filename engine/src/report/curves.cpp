@@ -8,18 +8,24 @@ namespace limuon::report {
 
 const char* basis_title(Basis basis) {
   switch (basis) {
-    case Basis::steps: return "equal steps";
-    case Basis::grad_evals: return "equal gradient evaluations";
-    case Basis::wall_s: return "equal wall time";
+    case Basis::steps:
+      return "equal steps";
+    case Basis::grad_evals:
+      return "equal gradient evaluations";
+    case Basis::wall_s:
+      return "equal wall time";
   }
   return "";
 }
 
 double coordinate(const CurvePoint& point, Basis basis) {
   switch (basis) {
-    case Basis::steps: return static_cast<double>(point.step);
-    case Basis::grad_evals: return point.grad_evals;
-    case Basis::wall_s: return point.wall_s;
+    case Basis::steps:
+      return static_cast<double>(point.step);
+    case Basis::grad_evals:
+      return point.grad_evals;
+    case Basis::wall_s:
+      return point.wall_s;
   }
   return 0;
 }
@@ -39,7 +45,8 @@ RunCurve load_run_curve(const store::Store& store, const store::RunRecord& recor
     const auto it = grad_evals.upper_bound(step);
     return it == grad_evals.begin() ? 0.0 : std::prev(it)->second;
   };
-  for (const auto& p : store.series(record.id, metric)) run.points.push_back({p.step, grads_at(p.step), p.wall_s, p.value});
+  for (const auto& p : store.series(record.id, metric))
+    run.points.push_back({p.step, grads_at(p.step), p.wall_s, p.value});
   if (!train.empty()) run.end = {train.back().step, grads_at(train.back().step), train.back().wall_s, 0};
 
   const auto state = store.last_points(record.id, "state_bytes", 1);

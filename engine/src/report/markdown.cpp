@@ -41,9 +41,12 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
 std::string limit_text(Basis basis, double limit) {
   if (std::isnan(limit)) return "n/a";
   switch (basis) {
-    case Basis::steps: return printf_text("%.0f steps", limit);
-    case Basis::grad_evals: return printf_text("%.0f gradients", limit);
-    case Basis::wall_s: return printf_text("%.1f s", limit);
+    case Basis::steps:
+      return printf_text("%.0f steps", limit);
+    case Basis::grad_evals:
+      return printf_text("%.0f gradients", limit);
+    case Basis::wall_s:
+      return printf_text("%.1f s", limit);
   }
   return "";
 }
@@ -52,7 +55,8 @@ std::string stat_text(const Stat& s) {
   if (s.n == 0) return s.missing ? "none (" + std::to_string(s.missing) + " without a value)" : "n/a";
   std::string text = format_value(s.mean);
   if (!std::isnan(s.std)) text += " ± " + format_value(s.std);
-  if (s.missing) text += " (" + std::to_string(s.missing) + " of " + std::to_string(s.n + s.missing) + " without a value)";
+  if (s.missing)
+    text += " (" + std::to_string(s.missing) + " of " + std::to_string(s.n + s.missing) + " without a value)";
   return text;
 }
 
@@ -83,7 +87,8 @@ void comparison_table(std::ostringstream& out, const MetricSection& section) {
   for (size_t b = 0; b < 3; ++b) best[b] = best_row(c, b, higher);
   for (size_t i = 0; i < c.rows.size(); ++i) {
     const MethodRow& row = c.rows[i];
-    out << "| " << row.label << " | " << lr_text(row.lr_key, row.lr) << " | " << row.run_ids.size() << " |";
+    out << "| " << row.label << " | " << lr_text(row.lr_key, row.lr) << (row.lr_at_edge ? " (grid edge)" : "") << " | "
+        << row.run_ids.size() << " |";
     for (size_t b = 0; b < 3; ++b) {
       const std::string cell = stat_text(row.at[b]);
       out << " " << (best[b] == static_cast<int>(i) ? "**" + cell + "**" : cell) << " |";
@@ -134,8 +139,9 @@ void lr_table(std::ostringstream& out, const MetricSection& section) {
       const LrResult& lr = method.lrs[i];
       const bool won = static_cast<int>(i) == method.best;
       const std::string value = std::isnan(lr.mean_final) ? "n/a" : format_value(lr.mean_final);
-      out << "| " << method.label << " | " << lr_text(method.lr_key, lr.lr) << (won ? " (chosen)" : "") << " | "
-          << lr.run_ids.size() << " | " << lr.failed << " | " << (won ? "**" + value + "**" : value) << " |\n";
+      const char* mark = !won ? "" : method.best_at_edge() ? " (chosen, grid edge)" : " (chosen)";
+      out << "| " << method.label << " | " << lr_text(method.lr_key, lr.lr) << mark << " | " << lr.run_ids.size()
+          << " | " << lr.failed << " | " << (won ? "**" + value + "**" : value) << " |\n";
     }
 }
 
@@ -198,12 +204,13 @@ std::string render_markdown(const ReportInput& input) {
         << "parallel overlap).\n";
   out << "- Machine: " << (p.machines.empty() ? "n/a" : join(p.machines, "; ")) << ".\n";
   out << "- Commit: " << (p.commits.empty() ? "n/a" : join(p.commits, ", ")) << ".\n";
-  out << "- Each method (every setting but the learning rate and the seed) is shown at the learning rate that won on "
-         "its own grid: fewest runs without a final value, then the best mean final value over seeds. Values are "
-         "means ± sample standard deviations over the seeds, read at the point every compared run reached, "
-         "interpolated linearly between evaluations. State, peak RSS and step time are means over the seeds "
-         "(step time: the median step of each run; peak RSS: the process's resident memory while the run trained, "
-         "and a sweep's runs share a process, so it is an upper bound).\n";
+  out << "- Each method (every setting but the learning rate and the seed) is shown at the learning rate that "
+         "won on its own grid: fewest runs without a final value, then the best mean final value over seeds; "
+         "\"grid edge\" marks a winner that is the smallest or largest lr tried, whose optimum may lie outside the "
+         "grid. Values are means ± sample standard deviations over the seeds, read at the point every compared run "
+         "reached, interpolated linearly between evaluations. State, peak RSS and step time are means over the "
+         "seeds (step time: the median step of each run; peak RSS: the process's resident memory while the run "
+         "trained, and a sweep's runs share a process, so it is an upper bound).\n";
   for (const auto& section : input.sections) {
     const std::string title = metric_title(section.metric);
     out << "\n## " << char(std::toupper(title[0])) << title.substr(1) << " ("

@@ -22,9 +22,9 @@ struct MemoryCase {
 std::vector<MemoryCase> memory_cases(const std::string& model, int64_t steps);
 
 struct MemoryResult {
-  int64_t state_bytes = 0;   // the optimizer's state after the last step
-  double peak_rss_bytes = 0; // the process's peak resident memory (getrusage), model and data included
-  double seconds = 0;        // the steps' wall time
+  int64_t state_bytes = 0;    // the optimizer's state after the last step
+  double peak_rss_bytes = 0;  // the process's peak resident memory (getrusage), model and data included
+  double seconds = 0;         // the steps' wall time
 };
 
 // Trains `config` in this process without a store or checkpoints; throws std::runtime_error when the

@@ -34,6 +34,8 @@ struct Method {
   std::vector<LrResult> lrs;  // ascending
   // The winner: fewest failed runs first, then the best mean final value; -1 when no lr has a value.
   int best = -1;
+  // The winner is the smallest or the largest lr tried (of two or more): the optimum may lie outside the grid.
+  bool best_at_edge() const { return lrs.size() >= 2 && (best == 0 || best + 1 == static_cast<int>(lrs.size())); }
 };
 
 // Methods in the order their first run appears in `runs`; only judged runs count. `higher_better` from
@@ -53,6 +55,7 @@ Stat stat_of(const std::vector<std::optional<double>>& values);
 struct MethodRow {
   std::string label, lr_key;
   double lr = 0;
+  bool lr_at_edge = false;  // Method::best_at_edge()
   std::vector<int64_t> run_ids;
   std::array<Stat, 3> at;  // at each basis's limit, in kBases order
   Stat state_bytes, peak_rss_bytes, median_step_ms, energy_fraction;

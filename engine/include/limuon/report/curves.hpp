@@ -30,9 +30,9 @@ double coordinate(const CurvePoint& point, Basis basis);
 struct RunCurve {
   int64_t run_id = 0;
   train::RunConfig config;
-  std::string status;               // the store's: finished, diverged, failed, stopped, running, queued
-  std::vector<CurvePoint> points;   // the metric at each evaluation, in step order
-  CurvePoint end;                   // the last step the run took (its value is unused)
+  std::string status;                    // the store's: finished, diverged, failed, stopped, running, queued
+  std::vector<CurvePoint> points;        // the metric at each evaluation, in step order
+  CurvePoint end;                        // the last step the run took (its value is unused)
   std::optional<double> state_bytes;     // optimizer state, as last recorded
   std::optional<double> peak_rss_bytes;  // the largest resident memory recorded
   std::optional<double> median_step_ms;
