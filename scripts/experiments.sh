@@ -16,8 +16,10 @@ jobs=${LIMUON_EXPERIMENTS_JOBS:-2}
 
 sweeps_of() {
   case "$1" in
-    gpt|vit|qwen2) echo experiments/$1/baselines.toml experiments/$1/limuon_dense.toml \
-                        experiments/$1/limuon_lowrank.toml experiments/$1/limuon_lowrank_rms.toml ;;
+    gpt) echo experiments/gpt/baselines.toml experiments/gpt/limuon_dense.toml experiments/gpt/limuon_lowrank.toml \
+              experiments/gpt/limuon_beta.toml experiments/gpt/limuon_lowrank_rms.toml ;;
+    vit|qwen2) echo experiments/$1/baselines.toml experiments/$1/limuon_dense.toml \
+                    experiments/$1/limuon_lowrank.toml experiments/$1/limuon_lowrank_rms.toml ;;
     # Which rank is enough: LiMuon's rank-r runs of experiment 1 next to its dense momentum (no new runs).
     rank) echo experiments/gpt/limuon_dense.toml experiments/gpt/limuon_lowrank.toml ;;
     *) echo "scripts/experiments.sh: unknown experiment '$1' (memory, gpt, vit, qwen2, rank)" >&2; exit 2 ;;

@@ -104,4 +104,48 @@ TEST_F(CliReport, BadInputIsNamedAndWritesNothing) {
   EXPECT_FALSE(fs::exists(out_dir));
 }
 
+// Image models are judged on accuracy too, where higher is better: the learning rate chosen for accuracy
+// is the one with the higher mean final accuracy in the store.
+TEST_F(CliReport, ImageRunsGetAnAccuracySectionWhereHigherIsBetter) {
+  const std::string sweep = write("vit.toml", R"(
+[sweep]
+name = "tiny-vit"
+[base]
+model = "vit:classroom"
+optimizer = "adamw"
+steps = 4
+batch_size = 8
+eval_every = 2
+eval_batches = 2
+spectrum_every = 0
+checkpoint_every = 0
+threads = 1
+[grid]
+adamw_lr = [0.0001, 0.01]
+)");
+  const std::string db = file("runs.db"), out_dir = file("report");
+  ASSERT_EQ(run({"sweep", sweep, "--db", db}), 0) << err.str();
+  ASSERT_EQ(run({"report", sweep, "--db", db, "--out", out_dir}), 0) << err.str();
+  const std::string text = bytes(fs::path(out_dir) / "report.md");
+  EXPECT_NE(text.find("## Validation loss (lower is better)"), std::string::npos) << text;
+  const auto accuracy_at = text.find("## Validation accuracy (higher is better)");
+  ASSERT_NE(accuracy_at, std::string::npos) << text;
+  EXPECT_TRUE(fs::exists(fs::path(out_dir) / "val_acc-steps.svg"));
+
+  std::map<double, double> final_accuracy;
+  {
+    limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
+    for (const auto& r : store.runs()) {
+      const auto last = store.last_points(r.id, "val_acc", 1);
+      ASSERT_EQ(last.size(), 1u);
+      final_accuracy[limuon::train::RunConfig::from_stored_json(r.config_json).adamw_lr] = last[0].value;
+    }
+  }
+  ASSERT_EQ(final_accuracy.size(), 2u);
+  ASSERT_NE(final_accuracy[0.0001], final_accuracy[0.01]);
+  const std::string winner = final_accuracy[0.0001] > final_accuracy[0.01] ? "0.0001" : "0.01";
+  EXPECT_NE(text.find("| adamw | adamw_lr=" + winner + " (chosen, grid edge) |", accuracy_at), std::string::npos)
+      << text;
+}
+
 }  // namespace
