@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "cli/default_job.hpp"
+#include "limuon/train/tuned_settings.hpp"
 #include "gui/app.hpp"
 #include "gui/plot/format.hpp"
 #include "limuon/train/config_string.hpp"
@@ -39,6 +40,31 @@ bool in_a_section(std::string_view name) {
   for (const auto& section : sections())
     for (auto n : section.names)
       if (n == name) return true;
+  return false;
+}
+
+// The experiments' best settings for the chosen model and mode, offered rather than imposed: a user's own
+// values stay until they press the button. Returns true when it changed the settings.
+bool apply_tuned_button(train::RunConfig& run, const train::TunedSettings& tuned) {
+  std::string text;
+  bool same = true;
+  for (const auto& [key, value] : tuned.settings) {
+    text += (text.empty() ? "" : ", ") + key + " " + value;
+    same &= train::find_setting(key)->value(run) == value;
+  }
+  if (same) {
+    ImGui::TextDisabled("Tuned by the experiments: %s", text.c_str());
+  } else {
+    ImGui::TextDisabled("The experiments chose %s here", text.c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Use them")) {
+      run = train::with_tuned_settings(run);
+      return true;
+    }
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Best of its learning-rate grid on this model, mean of 3 seeds: %s, method '%s'",
+                      tuned.report.c_str(), tuned.method.c_str());
   return false;
 }
 
@@ -130,6 +156,17 @@ void App::draw_run_settings() {
     if (!ImGui::CollapsingHeader(section.title, section.open ? ImGuiTreeNodeFlags_DefaultOpen : 0)) continue;
     for (auto n : section.names)
       if (const train::Setting* s = train::find_setting(n)) draw_setting(*s);
+    if (std::string_view(section.title) == "Optimizer") {
+      if (const train::TunedSettings* tuned = train::find_tuned(settings_.run)) {
+        if (apply_tuned_button(settings_.run, *tuned)) {
+          field_text_.clear();
+          field_error_.clear();
+          changed = true;
+        }
+      } else {
+        ImGui::TextDisabled("No experiment has tuned this model and mode yet");
+      }
+    }
     if (section.title == sections().back().title)
       for (const auto& s : train::settings())
         if (!in_a_section(s.name)) draw_setting(s);

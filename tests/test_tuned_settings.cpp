@@ -1,0 +1,64 @@
+// The tuned settings table: every entry is a valid config change, it applies to its model and mode only,
+// and what it sets is what its committed report chose.
+#include "limuon/train/settings.hpp"
+#include "limuon/train/tuned_settings.hpp"
+
+#include <fstream>
+#include <iterator>
+
+namespace {
+
+using limuon::train::RunConfig;
+
+std::string read_source_file(const std::string& relative) {
+  std::ifstream in(std::string(LIMUON_SOURCE_DIR) + "/" + relative);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(TunedSettings, EveryEntryIsAValidChangeOfAValidConfig) {
+  ASSERT_FALSE(limuon::train::tuned_settings().empty());
+  for (const auto& entry : limuon::train::tuned_settings()) {
+    RunConfig c;
+    c.model = entry.model;
+    for (const auto& [key, value] : entry.mode) {
+      ASSERT_NE(limuon::train::find_setting(key), nullptr) << key;
+      limuon::train::find_setting(key)->set(c, value, "mode");
+    }
+    ASSERT_EQ(limuon::train::find_tuned(c), &entry) << entry.method;
+    const RunConfig tuned = limuon::train::with_tuned_settings(c);
+    EXPECT_NO_THROW(tuned.validate()) << entry.method;
+    for (const auto& [key, value] : entry.settings)
+      EXPECT_EQ(limuon::train::find_setting(key)->value(tuned), value) << entry.method << " " << key;
+  }
+}
+
+TEST(TunedSettings, AnEntryAppliesToItsModelAndModeOnly) {
+  RunConfig adamw;
+  adamw.optimizer = "adamw";
+  adamw.adamw_lr = 0.5;
+  const RunConfig tuned = limuon::train::with_tuned_settings(adamw);
+  EXPECT_EQ(tuned.adamw_lr, 0.003);
+  RunConfig untouched = tuned;
+  untouched.adamw_lr = 0.5;
+  EXPECT_EQ(untouched.to_json(), adamw.to_json());  // nothing else changed
+  RunConfig other_model = adamw;
+  other_model.model = "vit:vit-tiny";
+  EXPECT_EQ(limuon::train::find_tuned(other_model), nullptr);
+  EXPECT_EQ(limuon::train::with_tuned_settings(other_model).adamw_lr, 0.5);
+}
+
+// The learning rate each entry sets is the one its report marks "(chosen)" for its method: the table
+// cannot drift from the experiments it cites.
+TEST(TunedSettings, EachEntryIsWhatItsReportChose) {
+  for (const auto& entry : limuon::train::tuned_settings()) {
+    const std::string report = read_source_file(entry.report);
+    ASSERT_FALSE(report.empty()) << entry.report;
+    for (const auto& [key, value] : entry.settings) {
+      if (key != "lr" && key != "adamw_lr") continue;
+      const std::string row = "| " + entry.method + " | " + key + "=" + value + " (chosen";
+      EXPECT_NE(report.find(row), std::string::npos) << entry.report << " has no row '" << row << "'";
+    }
+  }
+}
+
+}  // namespace
