@@ -25,6 +25,12 @@ TEST(TunedSettings, EveryEntryIsAValidChangeOfAValidConfig) {
       limuon::train::find_setting(key)->set(c, value, "mode");
     }
     ASSERT_EQ(limuon::train::find_tuned(c), &entry) << entry.method;
+    // Start from other values, so that an entry equal to the defaults still has to be applied.
+    for (const auto& [key, value] : entry.settings) {
+      const auto* setting = limuon::train::find_setting(key);
+      ASSERT_TRUE(setting->is_number()) << key;
+      setting->set(c, value == "0.5" ? "0.25" : "0.5", "probe");
+    }
     const RunConfig tuned = limuon::train::with_tuned_settings(c);
     EXPECT_NO_THROW(tuned.validate()) << entry.method;
     for (const auto& [key, value] : entry.settings)
