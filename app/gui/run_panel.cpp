@@ -53,11 +53,14 @@ bool apply_tuned_button(train::RunConfig& run, const train::TunedSettings& tuned
     same &= train::find_setting(key)->value(run) == value;
   }
   if (same) {
+    ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("Tuned by the experiments: %s", text.c_str());
+    ImGui::PopTextWrapPos();
   } else {
-    ImGui::TextDisabled("The experiments chose %s here", text.c_str());
-    ImGui::SameLine();
-    if (ImGui::SmallButton("Use them")) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("The experiments chose %s on this model", text.c_str());
+    ImGui::PopTextWrapPos();
+    if (ImGui::SmallButton("Use the tuned settings")) {
       run = train::with_tuned_settings(run);
       return true;
     }
@@ -127,6 +130,11 @@ void App::draw_run_settings() {
             field_error_.erase(name);
             field_text_.erase(name);
             changed = true;
+            // The low-rank polar update is LiMuon's option #2 alone: Muon would refuse to start with it.
+            if (name == "optimizer" && c != "limuon" && settings_.run.polar == "lowrank") {
+              settings_.run.polar = "newton_schulz";
+              post_message("polar is now newton_schulz: lowrank is LiMuon's option #2, " + c + " cannot take it");
+            }
           }
         }
         ImGui::EndCombo();
