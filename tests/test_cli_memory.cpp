@@ -31,6 +31,15 @@ TEST(BenchMemory, ResultLinesRoundTripAndAnythingElseIsRefused) {
   EXPECT_THROW(limuon::bench::from_line("error: out of memory"), std::invalid_argument);
 }
 
+TEST(BenchMemory, ABadModelOrStepCountIsBadInput) {
+  int code = 0;
+  std::string text = run_binary("bench memory --model gpt:huge", &code);
+  EXPECT_EQ(code, 2) << text;
+  EXPECT_NE(text.find("--model: gpt preset 'huge'"), std::string::npos) << text;
+  text = run_binary("bench memory --steps 0", &code);
+  EXPECT_EQ(code, 2) << text;
+}
+
 TEST(BenchMemory, EachModeIsMeasuredInItsOwnProcess) {
   int code = 0;
   const std::string text = run_binary("bench memory --model gpt:classroom --steps 1", &code);

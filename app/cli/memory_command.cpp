@@ -101,7 +101,13 @@ int bench_memory(const std::vector<std::string>& args, std::ostream& out, std::o
     else
       throw UsageError("unknown option '" + a.flag() + "' for 'bench memory'");
   }
-  for (const auto& m : models) models::parse_model_spec(m);  // a bad name stops here, before any child
+  for (const auto& m : models) {  // a bad name stops here, before any child starts
+    try {
+      models::parse_model_spec(m);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--model: ") + e.what());
+    }
+  }
   out << "Optimizer state and peak resident memory, " << steps
       << " steps of batch 1 on one thread, each case in a fresh process\n";
   std::vector<Row> rows;
