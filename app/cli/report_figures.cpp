@@ -60,8 +60,8 @@ std::vector<report::Figure> write_curve_figures(const report::MetricSection& sec
   std::vector<report::Figure> figures;
   for (report::Basis basis : report::kBases) {
     gui::plot::ChartSpec chart;
-    chart.title = capitalised(report::metric_title(section.metric) + " against " + basis_axis(basis)) +
-                  ": each method at its chosen lr, mean and spread over seeds";
+    // The title fits the chart; the caption under it in report.md says the rest.
+    chart.title = capitalised(report::metric_title(section.metric) + " against " + basis_axis(basis));
     chart.x_label = basis_axis(basis);
     chart.y_label = report::metric_title(section.metric);
     chart.width = 760;
@@ -84,7 +84,8 @@ std::vector<report::Figure> write_curve_figures(const report::MetricSection& sec
     }
     const std::string file = section.metric + "-" + basis_file(basis) + ".svg";
     write_file(dir / file, gui::plot::svg_line_chart(chart));
-    figures.push_back({file, chart.title});
+    figures.push_back({file, chart.title + ": each method at its chosen lr, mean and spread (one standard "
+                                          "deviation) over seeds"});
   }
   return figures;
 }
@@ -96,7 +97,7 @@ std::optional<report::Figure> write_rank_figure(const report::MetricSection& sec
   for (const auto& l : lines) points += l.ranks.size();
   if (points < 2) return std::nullopt;
   gui::plot::ChartSpec chart;
-  chart.title = capitalised(report::metric_title(section.metric)) + " at equal steps against LiMuon's rank r";
+  chart.title = capitalised(report::metric_title(section.metric)) + " at equal steps against the rank r";
   chart.x_label = "rank r (log scale)";
   chart.y_label = report::metric_title(section.metric);
   chart.x_scale = gui::plot::Scale::log10;
@@ -118,7 +119,7 @@ std::optional<report::Figure> write_rank_figure(const report::MetricSection& sec
   }
   const std::string file = section.metric + "-rank.svg";
   write_file(dir / file, gui::plot::svg_line_chart(chart));
-  return report::Figure{file, chart.title};
+  return report::Figure{file, chart.title + " of LiMuon's low-rank option, mean and spread over seeds"};
 }
 
 std::optional<report::Figure> write_spectra_figure(const report::MetricSection& section, const store::Store& db,
@@ -153,10 +154,11 @@ std::optional<report::Figure> write_spectra_figure(const report::MetricSection& 
     chart.lines.push_back(std::move(line));
   }
   if (chart.lines.empty()) return std::nullopt;
-  chart.title = "Singular values of the applied update W_{t+1} - W_t of " + matrix + ", first seed, last recorded step";
+  chart.title = "Singular values of the update of " + matrix;
   const std::string file = "update-spectra.svg";
   write_file(dir / file, gui::plot::svg_line_chart(chart));
-  return report::Figure{file, chart.title};
+  return report::Figure{file, "Singular values of the applied update W(t+1) - W(t) of " + matrix +
+                                  ", each method's first seed at its last recorded step"};
 }
 
 }  // namespace limuon::cli::detail

@@ -218,7 +218,8 @@ std::string render_markdown(const ReportInput& input) {
     comparison_table(out, section);
     out << "\n";
     verdicts(out, section);
-    for (const auto& figure : section.figures) out << "\n![" << figure.caption << "](" << figure.file << ")\n";
+    for (const auto& figure : section.figures)
+      out << "\n![" << figure.caption << "](" << figure.file << ")\n\n*" << figure.caption << "*\n";
     out << "\n### Learning rates tried\n\n";
     lr_table(out, section);
   }
