@@ -10,6 +10,11 @@ namespace limuon::train {
 const std::vector<TunedSettings>& tuned_settings() {
   static const std::vector<TunedSettings> table = {
       {"gpt:classroom",
+       {{"optimizer", "muon"}, {"polar", "newton_schulz"}},
+       {{"lr", "0.01"}},
+       "experiments/results/gpt/report.md",
+       "muon polar=newton_schulz"},
+      {"gpt:classroom",
        {{"optimizer", "adamw"}},
        {{"adamw_lr", "0.003"}},
        "experiments/results/gpt/report.md",
