@@ -1,10 +1,9 @@
 // `limuon-lab report SWEEP.toml [SWEEP.toml ...] --db runs.db --out DIR`: a sweep's runs judged at equal
 // steps, gradient evaluations and wall time, written as DIR/report.md with SVG figures drawn by the
 // window's own plot code. Reads the database only.
-#include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <ostream>
+#include <set>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
@@ -18,7 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string quoted_command(const std::vector<std::string>& args) {
+std::string command_line(const std::vector<std::string>& args) {
   std::string command = "limuon-lab report";
   for (const auto& a : args) command += " " + a;
   return command;
@@ -55,6 +54,7 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
 
   const store::Store db(db_path, store::Store::Mode::read_only);
   std::vector<store::RunRecord> records;
+  std::set<int64_t> sweep_ids;
   std::string title;
   for (const auto& file : files) {
     const auto spec = sweep::load_sweep(file);
@@ -62,6 +62,7 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
     if (!id)
       throw UsageError("sweep '" + spec.name + "' of " + file + " is not in " + db_path + ": run limuon-lab sweep " +
                        file + " --db " + db_path + " first");
+    if (!sweep_ids.insert(*id).second) continue;  // the same sweep named twice counts once
     for (auto& r : db.runs(*id)) records.push_back(std::move(r));
     title += (title.empty() ? "" : ", ") + spec.name;
   }
@@ -76,7 +77,7 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
   fs::create_directories(out_dir);
   report::ReportInput input;
   input.title = "Report: " + title;
-  input.command = quoted_command(args);
+  input.command = command_line(args);
   input.provenance = report::provenance_of(records);
   for (const auto& metric : metrics) {
     std::vector<report::RunCurve> curves;
