@@ -125,6 +125,35 @@ TEST(ReportValues, StatIsTheMeanAndTheSampleStandardDeviation) {
   EXPECT_TRUE(std::isnan(limuon::report::stat_of({5.0}).std));
 }
 
+// A method whose runs' median steps differ by more than a quarter ran on a shared machine: the text says
+// so, naming the range; a smaller spread passes without a word.
+TEST(ReportValues, UnevenStepTimesWithinAMethodAreNamed) {
+  auto run = [](int64_t id, const std::string& optimizer, double lr, double step_ms) {
+    RunCurve r = line(1.0, 0.1, 1.0);
+    r.run_id = id;
+    r.config.optimizer = optimizer;
+    (optimizer == "adamw" ? r.config.adamw_lr : r.config.lr) = lr;
+    r.median_step_ms = step_ms;
+    return r;
+  };
+  const std::vector<RunCurve> runs = {run(1, "muon", 0.01, 100), run(2, "muon", 0.01, 110), run(3, "muon", 0.02, 140),
+                                      run(4, "adamw", 0.003, 100), run(5, "adamw", 0.01, 120)};
+  limuon::report::MetricSection section;
+  section.metric = "val_loss";
+  section.methods = limuon::report::group_methods(runs, false);
+  ASSERT_EQ(section.methods.size(), 2u);
+  EXPECT_EQ(section.methods[0].min_step_ms, 100);
+  EXPECT_EQ(section.methods[0].max_step_ms, 140);
+  section.comparison = limuon::report::compare_methods(section.methods, runs);
+  limuon::report::ReportInput input;
+  input.sections.push_back(section);
+  const std::string text = limuon::report::render_markdown(input);
+  EXPECT_NE(text.find("**Uneven step times.** The median step of runs of one method varied (muon 100 to 140 ms)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("adamw 100 to 120"), std::string::npos) << text;
+}
+
 TEST_F(Report, EachMethodIsJudgedAtTheLearningRateThatWonOnItsOwnGrid) {
   Store db(file("runs.db"));
   const auto curves = write_known_sweep(db);

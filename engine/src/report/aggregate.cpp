@@ -79,6 +79,10 @@ std::vector<Method> group_methods(const std::vector<RunCurve>& runs, bool higher
       double sum = 0;
       int n = 0;
       for (int64_t id : result.run_ids) {
+        if (const auto ms = find_run(runs, id)->median_step_ms) {
+          method.min_step_ms = std::isnan(method.min_step_ms) ? *ms : std::min(method.min_step_ms, *ms);
+          method.max_step_ms = std::isnan(method.max_step_ms) ? *ms : std::max(method.max_step_ms, *ms);
+        }
         const auto v = final_value(*find_run(runs, id));
         if (v)
           sum += *v, ++n;

@@ -131,6 +131,20 @@ void verdicts(std::ostringstream& out, const MetricSection& section) {
   }
 }
 
+// Runs of one method take the same work per step; when their median steps differ by more than a quarter,
+// something else was using the machine, and the wall-time column carries that error.
+void step_time_warning(std::ostringstream& out, const MetricSection& section) {
+  std::string uneven;
+  for (const auto& method : section.methods)
+    if (method.max_step_ms > 1.25 * method.min_step_ms)
+      uneven += (uneven.empty() ? "" : "; ") + method.label + " " + printf_text("%.0f", method.min_step_ms) + " to " +
+                printf_text("%.0f ms", method.max_step_ms);
+  if (uneven.empty()) return;
+  out << "\n**Uneven step times.** The median step of runs of one method varied (" << uneven
+      << "): other work shared the machine while some of them ran, so the wall-time column and figure carry that "
+         "error. Steps and gradient evaluations do not.\n";
+}
+
 void lr_table(std::ostringstream& out, const MetricSection& section) {
   out << "| method | lr | seeds | without a final value | mean final " << metric_title(section.metric) << " |\n";
   out << "|---|---|---|---|---|\n";
@@ -218,6 +232,7 @@ std::string render_markdown(const ReportInput& input) {
     comparison_table(out, section);
     out << "\n";
     verdicts(out, section);
+    step_time_warning(out, section);
     for (const auto& figure : section.figures)
       out << "\n![" << figure.caption << "](" << figure.file << ")\n\n*" << figure.caption << "*\n";
     out << "\n### Learning rates tried\n\n";

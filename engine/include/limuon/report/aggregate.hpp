@@ -34,6 +34,10 @@ struct Method {
   std::vector<LrResult> lrs;  // ascending
   // The winner: fewest failed runs first, then the best mean final value; -1 when no lr has a value.
   int best = -1;
+  // The fastest and slowest median step among all its judged runs: on a machine shared with other work
+  // they drift apart, and wall-time comparisons inherit that error. NaN when no run recorded step times.
+  double min_step_ms = std::numeric_limits<double>::quiet_NaN();
+  double max_step_ms = std::numeric_limits<double>::quiet_NaN();
   // The winner is the smallest or the largest lr tried (of two or more): the optimum may lie outside the grid.
   bool best_at_edge() const { return lrs.size() >= 2 && (best == 0 || best + 1 == static_cast<int>(lrs.size())); }
 };
