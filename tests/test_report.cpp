@@ -172,6 +172,11 @@ TEST_F(Report, EachMethodIsJudgedAtTheLearningRateThatWonOnItsOwnGrid) {
   EXPECT_EQ(methods[1].best, 0);  // 2.5 with both seeds beats 1.0 with one seed lost
   EXPECT_EQ(methods[2].label, "limuon");
   EXPECT_EQ(methods[2].best, 0);
+  // The same run in a second sweep (same settings and seed) is not a fourth seed.
+  auto twice = curves;
+  twice.push_back(curves[2]);
+  twice.back().run_id = 99;
+  EXPECT_EQ(limuon::report::group_methods(twice, false)[0].lrs[1].run_ids, methods[0].lrs[1].run_ids);
   // Higher is better (an accuracy): the other lr of Muon wins.
   EXPECT_EQ(limuon::report::group_methods(curves, true)[0].best, 0);
 }

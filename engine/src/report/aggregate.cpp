@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "limuon/train/settings.hpp"
 
@@ -61,8 +62,13 @@ std::vector<Method> group_methods(const std::vector<RunCurve>& runs, bool higher
   std::vector<std::string> keys;  // method configs as JSON, in first-seen order
   std::vector<train::RunConfig> configs;
   std::map<std::string, std::map<double, LrResult>> by_key;
+  std::set<std::string> seen;  // two sweeps can hold the same run (same settings and seed): count it once
   for (const auto& run : runs) {
     if (!is_judged(run)) continue;
+    train::RunConfig identity = train::without_ignored_settings(run.config);
+    identity.name.clear();
+    identity.threads = 0;
+    if (!seen.insert(identity.to_json()).second) continue;
     const train::RunConfig m = method_of(run.config);
     const std::string key = m.to_json();
     if (!by_key.count(key)) keys.push_back(key), configs.push_back(m);

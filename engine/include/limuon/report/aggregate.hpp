@@ -42,7 +42,8 @@ struct Method {
   bool best_at_edge() const { return lrs.size() >= 2 && (best == 0 || best + 1 == static_cast<int>(lrs.size())); }
 };
 
-// Methods in the order their first run appears in `runs`; only judged runs count. `higher_better` from
+// Methods in the order their first run appears in `runs`; only judged runs count, and a run whose settings
+// and seed repeat an earlier one's (the same run in two sweeps, bit-identical on CPU) counts once. `higher_better` from
 // higher_is_better(metric).
 std::vector<Method> group_methods(const std::vector<RunCurve>& runs, bool higher_better);
 
