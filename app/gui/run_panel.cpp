@@ -130,6 +130,14 @@ void App::draw_run_settings() {
             field_error_.erase(name);
             field_text_.erase(name);
             changed = true;
+            // Data of the other kind (text for ViT, images for the decoders) would refuse to start: the new
+            // model takes its own data instead.
+            const bool images = settings_.run.model.rfind("vit:", 0) == 0;
+            const std::string& data = settings_.run.data;
+            if (name == "model" && !data.empty() && images == (data == "moby-dick")) {
+              post_message("data is now the model's own: " + c + " cannot read " + data);
+              settings_.run.data.clear();
+            }
             // The low-rank polar update is LiMuon's option #2 alone: Muon would refuse to start with it.
             if (name == "optimizer" && c != "limuon" && settings_.run.polar == "lowrank") {
               settings_.run.polar = "newton_schulz";
