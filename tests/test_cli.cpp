@@ -185,6 +185,7 @@ TEST_F(Cli, AKilledTrainRunResumesFromItsCheckpoint) {
   })) << "the run never got past step 12 while running";
   ASSERT_EQ(run({"train", "--resume", "1", "--db", db}), 0) << err.str();
   EXPECT_NE(out.str().find("(resumed from step "), std::string::npos) << out.str();
+  EXPECT_EQ(out.str().find("loss 0.0000"), std::string::npos) << out.str();  // no loss before its first step
   limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
   EXPECT_EQ(store.run(1)->status, "finished");
   EXPECT_EQ(store.series(1, "train_loss").size(), 40u);

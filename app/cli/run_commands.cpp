@@ -66,9 +66,13 @@ class Progress {
     const auto& t = p.trainer;
     const int64_t total = t.config().steps, step = t.step();
     std::ostringstream line;
+    // A resumed run has no loss of its own until it takes a step past its checkpoint.
+    const bool stepped = step > std::max<int64_t>(0, t.resumed_from());
     line << "run " << p.run_id << " [" << t.config().name << "] " << train::to_string(t.state()) << " step " << step
-         << "/" << total << " loss " << std::fixed << std::setprecision(4) << t.last_loss() << " grads "
-         << t.grad_evals();
+         << "/" << total << " loss ";
+    if (stepped) line << std::fixed << std::setprecision(4) << t.last_loss();
+    else line << "--";
+    line << std::fixed << std::setprecision(4) << " grads " << t.grad_evals();
     const int64_t val_step = t.last_val_step();
     if (val_step > 0) line << " val " << t.last_val_loss() << " (step " << val_step << ")";
     if (p.ended) {
