@@ -1,6 +1,11 @@
 // `limuon-lab bench memory`: every case in a child process of its own, state bytes that match a count
 // made here from the model's parameters, and the ordering of the LiMuon modes by rank.
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <regex>
 #include <string>
@@ -42,7 +47,8 @@ TEST(BenchMemory, ABadModelOrStepCountIsBadInput) {
 
 TEST(BenchMemory, EachModeIsMeasuredInItsOwnProcess) {
   int code = 0;
-  const std::string text = run_binary("bench memory --model gpt:classroom --steps 1", &code);
+  const std::string dir = std::filesystem::temp_directory_path() / ("limuon-memory-" + std::to_string(getpid()));
+  const std::string text = run_binary("bench memory --model gpt:classroom --steps 1 --out " + dir, &code);
   ASSERT_EQ(code, 0) << text;
   // The table: "| gpt:classroom | adamw | 1.6 MiB | 1.2 | 210.1 MiB |", one row per mode.
   std::map<std::string, std::string> state;
@@ -57,6 +63,12 @@ TEST(BenchMemory, EachModeIsMeasuredInItsOwnProcess) {
   for (const auto& p : built.module->parameters()) params += p.numel(), ++tensors;
   EXPECT_EQ(state["adamw"], limuon::report::format_bytes(double(8 * params + 8 * tensors))) << text;
   EXPECT_NE(text.find("fresh process"), std::string::npos);
+  // The report and its figure: one line over the four ranks.
+  std::ifstream svg(dir + "/state-vs-rank.svg");
+  const std::string figure{std::istreambuf_iterator<char>(svg), std::istreambuf_iterator<char>()};
+  EXPECT_NE(figure.find("gpt:classroom"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/report.md"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(BenchMemory, LowRankStateGrowsWithTheRankAndStaysBelowTheDenseModes) {

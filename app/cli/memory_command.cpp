@@ -13,6 +13,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "gui/plot/svg_chart.hpp"
 #include "limuon/bench/memory_bench.hpp"
 #include "limuon/models/model.hpp"
 #include "limuon/report/markdown.hpp"
@@ -60,6 +61,36 @@ std::string utc_date() {
   char buffer[32];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%d", std::gmtime(&now));
   return buffer;
+}
+
+// LiMuon option #2's state over its rank, as a share of Muon's, one line per model: the figure of the
+// memory experiment, drawn by the window's plot code.
+std::string state_figure(const std::vector<Row>& rows, const std::vector<std::string>& models) {
+  gui::plot::ChartSpec chart;
+  chart.title = "LiMuon low-rank state as a share of Muon's";
+  chart.x_label = "rank r (log scale)";
+  chart.y_label = "state / Muon's state";
+  chart.x_scale = gui::plot::Scale::log10;
+  chart.y_scale = gui::plot::Scale::log10;
+  chart.width = 760;
+  chart.height = 420;
+  for (size_t m = 0; m < models.size(); ++m) {
+    double muon = 0;
+    for (const auto& r : rows)
+      if (r.model == models[m] && r.label == "muon") muon = static_cast<double>(r.result.state_bytes);
+    gui::plot::ChartLine line;
+    line.label = models[m];
+    line.colour = static_cast<int>(m);
+    for (const auto& c : bench::memory_cases(models[m], 1))
+      if (c.config.polar == "lowrank" && muon > 0)
+        for (const auto& r : rows)
+          if (r.model == models[m] && r.label == c.label) {
+            line.xs.push_back(static_cast<double>(c.config.rank));
+            line.ys.push_back(static_cast<double>(r.result.state_bytes) / muon);
+          }
+    chart.lines.push_back(std::move(line));
+  }
+  return gui::plot::svg_line_chart(chart);
 }
 
 // Step times are left out: the sweeps measure them under steadier conditions.
@@ -139,6 +170,8 @@ int bench_memory(const std::vector<std::string>& args, std::ostream& out, std::o
           "process's high-water mark (model, gradients, activations, data and the optimizer's temporaries "
           "included), one fresh process per row.\n\n"
        << text;
+    md << "\n![LiMuon low-rank state as a share of Muon's, against the rank](state-vs-rank.svg)\n";
+    std::ofstream(std::filesystem::path(out_dir) / "state-vs-rank.svg", std::ios::binary) << state_figure(rows, models);
     std::ofstream file(std::filesystem::path(out_dir) / "report.md");
     if (!(file << md.str())) throw std::runtime_error("cannot write " + out_dir + "/report.md");
     out << "wrote " << (std::filesystem::path(out_dir) / "report.md").string() << "\n";
