@@ -7,12 +7,12 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <ostream>
 #include <sstream>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/report_figures.hpp"
 #include "gui/plot/svg_chart.hpp"
 #include "limuon/bench/memory_bench.hpp"
 #include "limuon/models/model.hpp"
@@ -171,9 +171,8 @@ int bench_memory(const std::vector<std::string>& args, std::ostream& out, std::o
           "included), one fresh process per row.\n\n"
        << text;
     md << "\n![LiMuon low-rank state as a share of Muon's, against the rank](state-vs-rank.svg)\n";
-    std::ofstream(std::filesystem::path(out_dir) / "state-vs-rank.svg", std::ios::binary) << state_figure(rows, models);
-    std::ofstream file(std::filesystem::path(out_dir) / "report.md");
-    if (!(file << md.str())) throw std::runtime_error("cannot write " + out_dir + "/report.md");
+    write_file(std::filesystem::path(out_dir) / "state-vs-rank.svg", state_figure(rows, models));
+    write_file(std::filesystem::path(out_dir) / "report.md", md.str());
     out << "wrote " << (std::filesystem::path(out_dir) / "report.md").string() << "\n";
   }
   return kExitOk;

@@ -19,29 +19,14 @@ std::string capitalised(std::string text) {
   return text;
 }
 
-const char* basis_file(report::Basis basis) {
-  switch (basis) {
-    case report::Basis::steps:
-      return "steps";
-    case report::Basis::grad_evals:
-      return "grad_evals";
-    case report::Basis::wall_s:
-      return "wall_s";
-  }
-  return "";
-}
-
-const char* basis_axis(report::Basis basis) {
-  switch (basis) {
-    case report::Basis::steps:
-      return "optimizer steps";
-    case report::Basis::grad_evals:
-      return "gradient evaluations";
-    case report::Basis::wall_s:
-      return "wall time (s)";
-  }
-  return "";
-}
+// Per basis, in kBases order: the figure's file-name part and its x-axis label.
+struct BasisNames {
+  const char* file;
+  const char* axis;
+};
+constexpr BasisNames kBasisNames[] = {
+    {"steps", "optimizer steps"}, {"grad_evals", "gradient evaluations"}, {"wall_s", "wall time (s)"}};
+const BasisNames& names_of(report::Basis basis) { return kBasisNames[static_cast<int>(basis)]; }
 
 }  // namespace
 
@@ -61,8 +46,8 @@ std::vector<report::Figure> write_curve_figures(const report::MetricSection& sec
   for (report::Basis basis : report::kBases) {
     gui::plot::ChartSpec chart;
     // The title fits the chart; the caption under it in report.md says the rest.
-    chart.title = capitalised(report::metric_title(section.metric) + " against " + basis_axis(basis));
-    chart.x_label = basis_axis(basis);
+    chart.title = capitalised(report::metric_title(section.metric) + " against " + names_of(basis).axis);
+    chart.x_label = names_of(basis).axis;
     chart.y_label = report::metric_title(section.metric);
     chart.width = 760;
     chart.height = 420;
@@ -82,7 +67,7 @@ std::vector<report::Figure> write_curve_figures(const report::MetricSection& sec
       }
       chart.lines.push_back(std::move(line));
     }
-    const std::string file = section.metric + "-" + basis_file(basis) + ".svg";
+    const std::string file = section.metric + "-" + names_of(basis).file + ".svg";
     write_file(dir / file, gui::plot::svg_line_chart(chart));
     figures.push_back({file, chart.title + ": each method at its chosen lr, mean and spread (one standard "
                                           "deviation) over seeds"});
