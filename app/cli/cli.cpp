@@ -41,6 +41,8 @@ std::string usage() {
          "  bench memory [--model NAME] [--steps 3] [--out DIR]\n"
          "                        optimizer state and peak resident memory of every mode on DistilGPT2 and\n"
          "                        vit-tiny, each case in a fresh process\n"
+         "  bench steps [--model gpt:classroom] [--batch 16] [--steps 30] [--rounds 3] [--out DIR]\n"
+         "                        wall time of a training step of every optimizer mode, taking turns\n"
          "  settings [--markdown]  every run setting: type, default, valid values, which optimizers read it\n"
          "  help | --version      this text | the version\n"
          "exit codes: 0 finished (or stopped with Ctrl-C), 1 a run failed or another process is driving it,\n"
@@ -74,8 +76,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       if (!rest.empty() && rest[0] == "train") return detail::bench_train(bench_args, out, err);
       if (!rest.empty() && rest[0] == "runs-browser") return detail::bench_runs_browser(bench_args, out, err);
       if (!rest.empty() && rest[0] == "memory") return detail::bench_memory(bench_args, out, err);
+      if (!rest.empty() && rest[0] == "steps") return detail::bench_steps(bench_args, out, err);
       if (!rest.empty() && rest[0] == "memory-case") return detail::bench_memory_case(bench_args, out, err);
-      throw UsageError("'bench' needs a benchmark name: bench optim, bench store, bench train, bench runs-browser, bench memory");
+      throw UsageError("'bench' needs a benchmark name: bench optim, bench store, bench train, bench runs-browser, bench memory, bench steps");
     }
     throw UsageError("unknown command '" + command + "'");
   } catch (const UsageError& e) {

@@ -19,6 +19,7 @@ int bench_train(const std::vector<std::string>& args, std::ostream& out, std::os
 int bench_runs_browser(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int bench_store(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int bench_memory(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int bench_steps(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int bench_memory_case(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int train_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runs_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

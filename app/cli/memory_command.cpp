@@ -5,12 +5,12 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <ostream>
 #include <sstream>
 
 #include "cli/args.hpp"
+#include "cli/bench_provenance.hpp"
 #include "cli/commands.hpp"
 #include "cli/report_figures.hpp"
 #include "gui/plot/svg_chart.hpp"
@@ -18,7 +18,6 @@
 #include "limuon/models/model.hpp"
 #include "limuon/report/markdown.hpp"
 #include "limuon/train/config_string.hpp"
-#include "limuon/util/build_info.hpp"
 
 namespace limuon::cli::detail {
 namespace {
@@ -54,13 +53,6 @@ bench::MemoryResult run_case(const train::RunConfig& config) {
     throw std::runtime_error("the child measuring '" + config_string + "' failed (see its message above)");
   while (!text.empty() && text.back() == '\n') text.pop_back();
   return bench::from_line(text.substr(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1));
-}
-
-std::string utc_date() {
-  const std::time_t now = std::time(nullptr);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", std::gmtime(&now));
-  return buffer;
 }
 
 // LiMuon option #2's state over its rank, as a share of Muon's, one line per model: the figure of the
@@ -154,13 +146,8 @@ int bench_memory(const std::vector<std::string>& args, std::ostream& out, std::o
   out << "\n" << text;
   if (!out_dir.empty()) {
     std::filesystem::create_directories(out_dir);
-    const MachineInfo machine = this_machine();
     std::ostringstream md;
-    md << "# Memory of each optimizer mode at scale\n\n"
-       << "Written by `limuon-lab bench memory" << (args.empty() ? "" : " ");
-    for (size_t i = 0; i < args.size(); ++i) md << (i ? " " : "") << args[i];
-    md << "` on " << utc_date() << ": " << machine.cpu << ", " << machine.cores << " cores, OpenBLAS kernel "
-       << (machine.blas_core.empty() ? "none" : machine.blas_core) << ", commit " << build_commit() << ".\n\n";
+    md << "# Memory of each optimizer mode at scale\n\n" << written_by("memory", args) << "\n\n";
     for (const auto& model : models) {
       const auto built = models::build_model(models::parse_model_spec(model), 0);
       md << "- " << model << ": " << built.parameter_count() << " parameters ("
