@@ -66,6 +66,15 @@ std::string state_figure(const std::vector<Row>& rows, const std::vector<std::st
   chart.y_scale = gui::plot::Scale::log10;
   chart.width = 760;
   chart.height = 420;
+  // Room above Muon's line for the legend, and down to rank 1 on a small model's share.
+  chart.y_range = gui::plot::Range{0.01, 4};
+  gui::plot::ChartLine muon_line;
+  muon_line.label = "Muon (dense momentum) = 1";
+  muon_line.colour = static_cast<int>(models.size());
+  muon_line.dashed = true;
+  muon_line.xs = {1, 16};
+  muon_line.ys = {1, 1};
+  chart.lines.push_back(muon_line);
   for (size_t m = 0; m < models.size(); ++m) {
     double muon = 0;
     for (const auto& r : rows)

@@ -43,8 +43,8 @@ bool in_a_section(std::string_view name) {
   return false;
 }
 
-// The experiments' best settings for the chosen model and mode, offered rather than imposed: a user's own
-// values stay until they press the button. Returns true when it changed the settings.
+// The experiments' best settings for the chosen model and mode. Choosing a model or mode applies them; after
+// that a user's own values stay, and this line offers them back. Returns true when it changed the settings.
 bool apply_tuned_button(train::RunConfig& run, const train::TunedSettings& tuned) {
   std::string text;
   bool same = true;
@@ -143,6 +143,19 @@ void App::draw_run_settings() {
               settings_.run.polar = "newton_schulz";
               post_message("polar is now newton_schulz: lowrank is LiMuon's option #2, " + c + " cannot take it");
             }
+            // A new model or mode starts from what the experiments found best for it, so that Start shows
+            // each optimizer near its best; values typed afterwards stay until the mode changes again.
+            if (name == "model" || name == "optimizer" || name == "polar" || name == "lr_scale")
+              if (const train::TunedSettings* tuned = train::find_tuned(settings_.run)) {
+                const train::RunConfig before = settings_.run;
+                settings_.run = train::with_tuned_settings(settings_.run);
+                std::string applied;
+                for (const auto& [key, value] : tuned->settings)
+                  if (train::find_setting(key)->value(before) != value)
+                    applied += (applied.empty() ? "" : ", ") + key + " " + value;
+                if (!applied.empty()) post_message(applied + ": the experiments' best for this model and mode");
+                field_text_.clear();
+              }
           }
         }
         ImGui::EndCombo();
