@@ -53,6 +53,25 @@ TEST(TunedSettings, AnEntryAppliesToItsModelAndModeOnly) {
   EXPECT_EQ(limuon::train::with_tuned_settings(other_model).adamw_lr, 0.5);
 }
 
+// The window's combo boxes: picking a mode brings its tuned values and says which changed; picking it
+// again, or changing a setting that is not part of a mode, changes nothing.
+TEST(TunedSettings, ChoosingAModeAppliesItsEntryOnce) {
+  RunConfig c;
+  c.optimizer = "adamw";
+  c.adamw_lr = 0.5;
+  c.lr = 0.25;
+  EXPECT_EQ(limuon::train::apply_tuned_after_choice(c, "seed"), "");
+  EXPECT_EQ(c.adamw_lr, 0.5);
+  EXPECT_EQ(limuon::train::apply_tuned_after_choice(c, "optimizer"), "adamw_lr 0.003");
+  EXPECT_EQ(c.adamw_lr, 0.003);
+  EXPECT_EQ(c.lr, 0.25);  // not AdamW's setting: untouched
+  EXPECT_EQ(limuon::train::apply_tuned_after_choice(c, "model"), "");  // already there
+  c.model = "vit:vit-tiny";
+  c.adamw_lr = 0.5;
+  EXPECT_EQ(limuon::train::apply_tuned_after_choice(c, "model"), "");  // no entry for this model
+  EXPECT_EQ(c.adamw_lr, 0.5);
+}
+
 // The learning rate each entry sets is the one its report marks "(chosen)" for its method: the table
 // cannot drift from the experiments it cites.
 TEST(TunedSettings, EachEntryIsWhatItsReportChose) {

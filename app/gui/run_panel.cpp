@@ -145,17 +145,11 @@ void App::draw_run_settings() {
             }
             // A new model or mode starts from what the experiments found best for it, so that Start shows
             // each optimizer near its best; values typed afterwards stay until the mode changes again.
-            if (name == "model" || name == "optimizer" || name == "polar" || name == "lr_scale")
-              if (const train::TunedSettings* tuned = train::find_tuned(settings_.run)) {
-                const train::RunConfig before = settings_.run;
-                settings_.run = train::with_tuned_settings(settings_.run);
-                std::string applied;
-                for (const auto& [key, value] : tuned->settings)
-                  if (train::find_setting(key)->value(before) != value)
-                    applied += (applied.empty() ? "" : ", ") + key + " " + value;
-                if (!applied.empty()) post_message(applied + ": the experiments' best for this model and mode");
-                field_text_.clear();
-              }
+            const std::string tuned = train::apply_tuned_after_choice(settings_.run, name);
+            if (!tuned.empty()) {
+              post_message(tuned + ": the experiments' best for " + settings_.run.model + " in this mode");
+              field_text_.clear();
+            }
           }
         }
         ImGui::EndCombo();

@@ -39,4 +39,18 @@ RunConfig with_tuned_settings(RunConfig config) {
   return config;
 }
 
+std::string apply_tuned_after_choice(RunConfig& config, const std::string& chosen) {
+  if (chosen != "model" && chosen != "optimizer" && chosen != "polar" && chosen != "lr_scale") return "";
+  const TunedSettings* entry = find_tuned(config);
+  if (entry == nullptr) return "";
+  std::string changed;
+  for (const auto& [key, value] : entry->settings) {
+    const Setting* setting = find_setting(key);
+    if (setting->value(config) == value) continue;
+    setting->set(config, value, "tuned settings");
+    changed += (changed.empty() ? "" : ", ") + key + " " + value;
+  }
+  return changed;
+}
+
 }  // namespace limuon::train
