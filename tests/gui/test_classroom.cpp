@@ -101,7 +101,7 @@ TEST(LessonControls, SettingsAmongTheControls) {
   EXPECT_TRUE(lesson_has_control(storm, "reset"));
   EXPECT_FALSE(lesson_has_control(storm, "x_axis"));
   EXPECT_EQ(lesson_setting_controls(shipped("orthogonalise")), std::vector<std::string>{});
-  EXPECT_EQ(preset_values(storm, "beta"), "0.05, 0.5, 0.9");
+  EXPECT_EQ(preset_values(storm, "beta"), "0.05, 0.6, 0.9");
   EXPECT_EQ(preset_values(shipped("equal_cost"), "seed"), "0");
   EXPECT_EQ(preset_values(storm, "no_such_setting"), "");
 }
@@ -113,7 +113,7 @@ TEST(LessonRuns, WithoutChangesThePresetsRunAsWritten) {
   EXPECT_TRUE(runs.errors.empty());
   EXPECT_DOUBLE_EQ(runs.configs[0].beta, 0.05);
   EXPECT_DOUBLE_EQ(runs.configs[2].beta, 0.9);
-  EXPECT_EQ(runs.configs[1].name, "beta 0.5");
+  EXPECT_EQ(runs.configs[1].name, "beta 0.6");
 }
 
 TEST(LessonRuns, AChangeReachesEveryPresetAndItsName) {

@@ -269,7 +269,7 @@ TEST(GuiSmoke, ALessonPlaysItsPresetsSideBySideInPresenterMode) {
   auto demo = run_demo(dir, "tab lesson\nlesson storm_beta\npresenter on\nplay\nwait_queue_steps 10\nwait_frames 3\n"
                             "screenshot lesson.png\nstop\nquit\n", db);
   ASSERT_EQ(demo.exit_code, 0) << demo.output;
-  // The lesson's three presets (beta 0.05, 0.5, 0.9) ran as runs of the database, side by side.
+  // The lesson's three presets (beta 0.05, 0.6, 0.9) ran as runs of the database, side by side.
   limuon::store::Store store(db, limuon::store::Store::Mode::read_only);
   const auto runs = store.runs();
   ASSERT_EQ(runs.size(), 3u);
@@ -278,7 +278,7 @@ TEST(GuiSmoke, ALessonPlaysItsPresetsSideBySideInPresenterMode) {
     betas.insert(limuon::train::RunConfig::from_stored_json(r.config_json).beta);
     EXPECT_GT(store.series(r.id, "train_loss").size(), 0u) << r.name;
   }
-  EXPECT_EQ(betas, (std::set<double>{0.05, 0.5, 0.9}));
+  EXPECT_EQ(betas, (std::set<double>{0.05, 0.6, 0.9}));
   // Each run's colour is on screen, in lines thick enough for a classroom.
   const Image image = load_png((dir / "lesson.png").string());
   for (const auto& r : runs)
