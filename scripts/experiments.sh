@@ -21,7 +21,8 @@ sweeps_of() {
     vit|qwen2) echo experiments/$1/baselines.toml experiments/$1/limuon_dense.toml \
                     experiments/$1/limuon_lowrank.toml experiments/$1/limuon_lowrank_rms.toml ;;
     # Which rank is enough: LiMuon's rank-r runs of experiment 1 next to its dense momentum (no new runs).
-    rank) echo experiments/gpt/limuon_dense.toml experiments/gpt/limuon_lowrank.toml ;;
+    rank) echo experiments/gpt/limuon_dense.toml experiments/gpt/limuon_lowrank.toml \
+               experiments/gpt/limuon_lowrank_rms.toml ;;
     *) echo "scripts/experiments.sh: unknown experiment '$1' (memory, gpt, vit, qwen2, rank)" >&2; exit 2 ;;
   esac
 }
