@@ -16,3 +16,7 @@ for args in "--threads 1" "--threads 2" "--batch 8" "--model small --batch 8" "-
   # shellcheck disable=SC2086
   $lab bench train $args
 done
+# The wall time of a training step of every optimizer mode on the models of the experiments.
+$lab bench steps --model gpt:classroom --batch 16 --out experiments/results/steps/gpt
+$lab bench steps --model vit:classroom --batch 32 --out experiments/results/steps/vit
+$lab bench steps --model qwen2:classroom --batch 16 --out experiments/results/steps/qwen2
