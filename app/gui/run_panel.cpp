@@ -66,7 +66,7 @@ bool apply_tuned_button(train::RunConfig& run, const train::TunedSettings& tuned
     }
   }
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Best of its learning-rate grid on this model, mean of 3 seeds: %s, method '%s'",
+    ImGui::SetTooltip("Best of the experiments' grids on this model, mean of 3 seeds: %s, method '%s'",
                       tuned.report.c_str(), tuned.method.c_str());
   return false;
 }
