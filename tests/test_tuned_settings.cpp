@@ -72,14 +72,18 @@ TEST(TunedSettings, ChoosingAModeAppliesItsEntryOnce) {
   EXPECT_EQ(c.adamw_lr, 0.5);
 }
 
-// The learning rate each entry sets is the one its report marks "(chosen)" for its method: the table
-// cannot drift from the experiments it cites.
+// The learning rate each entry sets is the one its report marks "(chosen)" for its method, and its other
+// settings (beta) name that method: the table cannot drift from the experiments it cites.
 TEST(TunedSettings, EachEntryIsWhatItsReportChose) {
   for (const auto& entry : limuon::train::tuned_settings()) {
     const std::string report = read_source_file(entry.report);
     ASSERT_FALSE(report.empty()) << entry.report;
     for (const auto& [key, value] : entry.settings) {
-      if (key != "lr" && key != "adamw_lr") continue;
+      if (key != "lr" && key != "adamw_lr") {  // e.g. beta: a setting that tells the winning method apart
+        EXPECT_NE((" " + entry.method + " ").find(" " + key + "=" + value + " "), std::string::npos)
+            << entry.method << " is not the method with " << key << "=" << value;
+        continue;
+      }
       const std::string row = "| " + entry.method + " | " + key + "=" + value + " (chosen";
       EXPECT_NE(report.find(row), std::string::npos) << entry.report << " has no row '" << row << "'";
     }

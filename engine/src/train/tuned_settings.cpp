@@ -5,8 +5,9 @@
 namespace limuon::train {
 
 // Each entry is the winner of a report's "Learning rates tried" table (the mean final validation loss of
-// 3 seeds, 1,000 steps), produced by `bash scripts/experiments.sh NAME`. Add an entry only from a finished
-// sweep whose winner is not at the edge of its grid.
+// 3 seeds, 1,000 steps), produced by `bash scripts/experiments.sh NAME`; its other settings are part of
+// the winning method's label. Add an entry only for a method whose whole lr grid has run and whose
+// winner is not at the edge of that grid.
 const std::vector<TunedSettings>& tuned_settings() {
   static const std::vector<TunedSettings> table = {
       {"gpt:classroom",
@@ -19,6 +20,17 @@ const std::vector<TunedSettings>& tuned_settings() {
        {{"adamw_lr", "0.003"}},
        "experiments/results/gpt/report.md",
        "adamw"},
+      // beta from the beta sweep (at lr 0.01), then the lr at that beta
+      {"gpt:classroom",
+       {{"optimizer", "limuon"}, {"polar", "newton_schulz"}, {"rank", "0"}},
+       {{"lr", "0.02"}, {"beta", "0.6"}},
+       "experiments/results/gpt/report.md",
+       "limuon beta=0.6 polar=newton_schulz"},
+      {"gpt:classroom",
+       {{"optimizer", "limuon"}, {"polar", "svd"}, {"rank", "0"}},
+       {{"lr", "0.02"}, {"beta", "0.6"}},
+       "experiments/results/gpt/report.md",
+       "limuon beta=0.6 polar=svd"},
   };
   return table;
 }
