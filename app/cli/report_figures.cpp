@@ -51,6 +51,7 @@ std::vector<report::Figure> write_curve_figures(const report::MetricSection& sec
     chart.y_label = report::metric_title(section.metric);
     chart.width = 760;
     chart.height = 420;
+    chart.legend = gui::plot::ChartSpec::Legend::below;  // up to a dozen methods: inside, it hid the curves
     for (size_t i = 0; i < section.comparison.rows.size(); ++i) {
       const auto& row = section.comparison.rows[i];
       std::vector<const report::RunCurve*> seeds;
@@ -88,6 +89,7 @@ std::optional<report::Figure> write_rank_figure(const report::MetricSection& sec
   chart.x_scale = gui::plot::Scale::log10;
   chart.width = 760;
   chart.height = 420;
+  chart.legend = gui::plot::ChartSpec::Legend::below;  // up to a dozen methods: inside, it hid the curves
   for (size_t i = 0; i < lines.size(); ++i) {
     gui::plot::ChartLine line;
     line.label = lines[i].label;
@@ -115,6 +117,7 @@ std::optional<report::Figure> write_spectra_figure(const report::MetricSection& 
   chart.y_scale = gui::plot::Scale::log10;
   chart.width = 760;
   chart.height = 420;
+  chart.legend = gui::plot::ChartSpec::Legend::below;  // up to a dozen methods: inside, it hid the curves
   std::string matrix;
   for (size_t i = 0; i < section.comparison.rows.size(); ++i) {
     const auto& row = section.comparison.rows[i];

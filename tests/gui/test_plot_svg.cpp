@@ -187,5 +187,33 @@ TEST(PlotSvg, TickLabelsAndGridComeFromTicks) {
             std::string::npos);
 }
 
+TEST(PlotSvg, LegendBelowAddsRowsOfColumnsUnderTheChart) {
+  ChartSpec spec = unit_spec({0, 1}, {0, 1});
+  spec.lines.clear();
+  for (int i = 0; i < 7; ++i) {
+    ChartLine line;
+    line.label = "method " + std::string(1, char('a' + i)) + "xy";  // 10 characters: 71.5 px of 11 px text
+    line.colour = i;
+    line.xs = {0, 1};
+    line.ys = {0.1 * i, 0.1 * i};
+    spec.lines.push_back(line);
+  }
+  spec.legend = ChartSpec::Legend::below;
+  const std::string svg = svg_line_chart(spec);
+  // An entry is 6 + 18 + 6 + 71.5 + 6 = 107.5 px wide: 5 fit the plot's 560 px, so 7 entries take 2 rows of
+  // 16 px with 6 px above and below: the chart grows from 400 to 444 px, the plot area stays.
+  EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"444\"", 0), 0u) << svg;
+  EXPECT_NE(svg.find("<rect x=\"64.0\" y=\"40.0\" width=\"560.0\" height=\"312.0\" rx=\"3\" fill=\"none\""),
+            std::string::npos);
+  // The first entry's text at 64 + 30, baseline 400 + 6 + 16 - 4; the seventh in column 2 of row 2.
+  EXPECT_NE(svg.find("<text x=\"94.0\" y=\"418.0\" text-anchor=\"start\" font-size=\"11\" fill=\"#aaaeb6\">method axy<"),
+            std::string::npos) << svg;
+  EXPECT_NE(svg.find("<text x=\"201.5\" y=\"434.0\" text-anchor=\"start\" font-size=\"11\" fill=\"#aaaeb6\">method gxy<"),
+            std::string::npos) << svg;
+  EXPECT_EQ(svg.find("fill-opacity=\"0.85\""), std::string::npos);  // no box over the data
+  spec.legend = ChartSpec::Legend::inside;
+  EXPECT_EQ(svg_line_chart(spec).rfind("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\"", 0), 0u);
+}
+
 }  // namespace
 }  // namespace limuon::gui::plot

@@ -335,29 +335,68 @@ void write_data(std::string& out, const Frame& f, const ChartSpec& spec, const s
   }
 }
 
-// Top right inside the plot area: a short sample of each labelled line, and its label.
-void write_legend(std::string& out, const Frame& f, const ChartSpec& spec) {
-  constexpr double kPad = 6, kRow = 16, kSample = 18, kInset = 8;
-  double text = 0;
+constexpr double kLegendPad = 6, kLegendRow = 16, kLegendSample = 18;
+
+// The labelled lines' legend entries: how many, and the widest entry (sample and text).
+std::pair<int, double> legend_entries(const ChartSpec& spec) {
   int rows = 0;
+  double widest = 0;
   for (const ChartLine& line : spec.lines) {
     if (line.label.empty()) continue;
-    text = std::max(text, text_width(line.label));
+    widest = std::max(widest, kLegendPad + kLegendSample + kLegendPad + text_width(line.label) + kLegendPad);
     ++rows;
   }
+  return {rows, widest};
+}
+
+// Under the chart: as many columns of entries as fit the plot's width.
+int legend_columns(const ChartSpec& spec, const PlotArea& area) {
+  const auto [entries, widest] = legend_entries(spec);
+  if (entries == 0) return 0;
+  return std::clamp(static_cast<int>((area.right - area.left) / widest), 1, entries);
+}
+
+// The height the legend adds under the chart (0 when it sits inside the plot).
+double legend_below_height(const ChartSpec& spec, const PlotArea& area) {
+  if (spec.legend != ChartSpec::Legend::below) return 0;
+  const int entries = legend_entries(spec).first, columns = legend_columns(spec, area);
+  if (entries == 0) return 0;
+  return 2 * kLegendPad + ((entries + columns - 1) / columns) * kLegendRow;
+}
+
+void write_legend_entry(std::string& out, double left, double baseline, const ChartLine& line) {
+  const std::string dash = line.dashed ? " stroke-dasharray=\"6 4\"" : "";
+  add_line(out, left + kLegendPad, baseline - 4, left + kLegendPad + kLegendSample, baseline - 4,
+           hex(run_colour(line.colour)), " stroke-width=\"" + num(kLineWidth) + "\"" + dash);
+  add_text(out, left + 2 * kLegendPad + kLegendSample, baseline, "start", kTickFont, kAxisText, line.label);
+}
+
+// A short sample of each labelled line, and its label: in a box inside the plot's top right corner, or in
+// rows of columns under the chart, starting at the plot's left edge.
+void write_legend(std::string& out, const Frame& f, const ChartSpec& spec, double chart_height) {
+  constexpr double kInset = 8;
+  const auto [rows, widest] = legend_entries(spec);
   if (rows == 0) return;
-  const double w = kPad + kSample + kPad + text + kPad, h = 2 * kPad + rows * kRow;
+  if (spec.legend == ChartSpec::Legend::below) {
+    const int columns = legend_columns(spec, f.area);
+    int i = 0;
+    for (const ChartLine& line : spec.lines) {
+      if (line.label.empty()) continue;
+      write_legend_entry(out, f.area.left + (i % columns) * widest,
+                         chart_height + kLegendPad + (i / columns + 1) * kLegendRow - 4, line);
+      ++i;
+    }
+    return;
+  }
+  const double w = widest, h = 2 * kLegendPad + rows * kLegendRow;
   const double left = f.area.right - kInset - w, top = f.area.top + kInset;
   out += "<rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(w) + "\" height=\"" + num(h) +
          "\" rx=\"3\" fill=\"" + kBackground + "\" fill-opacity=\"0.85\" stroke=\"" + kFrame + "\"/>\n";
-  double baseline = top + kPad + kRow - 4;
+  double baseline = top + kLegendPad + kLegendRow - 4;
   for (const ChartLine& line : spec.lines) {
     if (line.label.empty()) continue;
-    const std::string dash = line.dashed ? " stroke-dasharray=\"6 4\"" : "";
-    add_line(out, left + kPad, baseline - 4, left + kPad + kSample, baseline - 4, hex(run_colour(line.colour)),
-             " stroke-width=\"" + num(kLineWidth) + "\"" + dash);
-    add_text(out, left + 2 * kPad + kSample, baseline, "start", kTickFont, kAxisText, line.label);
-    baseline += kRow;
+    write_legend_entry(out, left, baseline, line);
+    baseline += kLegendRow;
   }
 }
 
@@ -374,7 +413,8 @@ PlotArea plot_area(const ChartSpec& spec) {
 }
 
 std::string svg_line_chart(const ChartSpec& spec) {
-  const int width = std::max(spec.width, kMinWidth), height = std::max(spec.height, kMinHeight);
+  const int width = std::max(spec.width, kMinWidth), chart_height = std::max(spec.height, kMinHeight);
+  const int height = chart_height + static_cast<int>(std::ceil(legend_below_height(spec, plot_area(spec))));
   std::vector<LineData> data;
   for (const ChartLine& line : spec.lines) data.push_back(line_data(line));
   Frame f;
@@ -393,11 +433,11 @@ std::string svg_line_chart(const ChartSpec& spec) {
          kBackground + "\"/>\n";
   out += "<clipPath id=\"" + clip_id + "\"><rect x=\"" + num(f.area.left) + "\" y=\"" + num(f.area.top) +
          "\" width=\"" + num(f.width()) + "\" height=\"" + num(f.height()) + "\"/></clipPath>\n";
-  write_axes(out, f, spec, width, height);
+  write_axes(out, f, spec, width, chart_height);
   out += "<g clip-path=\"url(#" + clip_id + ")\">\n";
   write_data(out, f, spec, data);
   out += "</g>\n";
-  write_legend(out, f, spec);
+  write_legend(out, f, spec, chart_height);
   if (!has_data(data, f)) {
     // The baseline a third of the font below the centre puts the text's middle there.
     add_text(out, (f.area.left + f.area.right) / 2, (f.area.top + f.area.bottom) / 2 + kTitleFont / 3, "middle",

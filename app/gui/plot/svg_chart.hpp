@@ -30,6 +30,9 @@ struct ChartSpec {
   // in the x range, padded by 5% of the span on each side.
   std::optional<Range> x_range, y_range;
   std::vector<ChartLine> lines;  // drawn in order (later on top), bands under all lines
+  // Inside the plot's top right corner, or in columns under the chart, which then grows by the legend's
+  // height (the plot area stays where plot_area puts it): for many lines, which would hide the data.
+  enum class Legend { inside, below } legend = Legend::inside;
 };
 
 // The data rectangle in px (y grows downwards): the chart minus fixed margins of 64 left, 16 right, 40 top and
