@@ -72,6 +72,23 @@ TEST(TunedSettings, ChoosingAModeAppliesItsEntryOnce) {
   EXPECT_EQ(c.adamw_lr, 0.5);
 }
 
+// Muon picked while the rank-aware lr scale of a low-rank LiMuon run is set: its lr was tuned under the
+// per-shape scale, which comes along. A scale the user then picks is left alone.
+TEST(TunedSettings, ANewOptimizerBringsTheLrScaleItWasTunedUnder) {
+  RunConfig c;
+  c.optimizer = "muon";
+  c.lr_scale = "match_adamw_rms_rank";
+  c.lr = 0.5;
+  EXPECT_EQ(limuon::train::find_tuned(c), nullptr);
+  EXPECT_EQ(limuon::train::apply_tuned_after_choice(c, "optimizer"), "lr_scale shape, lr 0.01");
+  EXPECT_EQ(c.lr_scale, "shape");
+  c.lr_scale = "match_adamw_rms";
+  c.lr = 0.5;
+  EXPECT_EQ(limuon::train::apply_tuned_after_choice(c, "lr_scale"), "");
+  EXPECT_EQ(c.lr_scale, "match_adamw_rms");
+  EXPECT_EQ(c.lr, 0.5);
+}
+
 // The learning rate each entry sets is the one its report marks "(chosen)" for its method, and its other
 // settings (beta) name that method: the table cannot drift from the experiments it cites.
 TEST(TunedSettings, EachEntryIsWhatItsReportChose) {

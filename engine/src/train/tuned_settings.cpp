@@ -11,7 +11,7 @@ namespace limuon::train {
 const std::vector<TunedSettings>& tuned_settings() {
   static const std::vector<TunedSettings> table = {
       {"gpt:classroom",
-       {{"optimizer", "muon"}, {"polar", "newton_schulz"}},
+       {{"optimizer", "muon"}, {"polar", "newton_schulz"}, {"lr_scale", "shape"}},
        {{"lr", "0.01"}},
        "experiments/results/gpt/report.md",
        "muon polar=newton_schulz"},
@@ -22,12 +22,12 @@ const std::vector<TunedSettings>& tuned_settings() {
        "adamw"},
       // beta from the beta sweep (at lr 0.01), then the lr at that beta
       {"gpt:classroom",
-       {{"optimizer", "limuon"}, {"polar", "newton_schulz"}, {"rank", "0"}},
+       {{"optimizer", "limuon"}, {"polar", "newton_schulz"}, {"rank", "0"}, {"lr_scale", "shape"}},
        {{"lr", "0.02"}, {"beta", "0.6"}},
        "experiments/results/gpt/report.md",
        "limuon beta=0.6 polar=newton_schulz"},
       {"gpt:classroom",
-       {{"optimizer", "limuon"}, {"polar", "svd"}, {"rank", "0"}},
+       {{"optimizer", "limuon"}, {"polar", "svd"}, {"rank", "0"}, {"lr_scale", "shape"}},
        {{"lr", "0.02"}, {"beta", "0.6"}},
        "experiments/results/gpt/report.md",
        "limuon beta=0.6 polar=svd"},
@@ -52,16 +52,28 @@ RunConfig with_tuned_settings(RunConfig config) {
 }
 
 std::string apply_tuned_after_choice(RunConfig& config, const std::string& chosen) {
-  if (chosen != "model" && chosen != "optimizer" && chosen != "polar" && chosen != "lr_scale") return "";
-  const TunedSettings* entry = find_tuned(config);
-  if (entry == nullptr) return "";
+  const bool new_optimizer = chosen == "model" || chosen == "optimizer";
+  if (!new_optimizer && chosen != "polar" && chosen != "lr_scale") return "";
   std::string changed;
-  for (const auto& [key, value] : entry->settings) {
+  auto set = [&](const std::string& key, const std::string& value) {
     const Setting* setting = find_setting(key);
-    if (setting->value(config) == value) continue;
+    if (setting->value(config) == value) return;
     setting->set(config, value, "tuned settings");
     changed += (changed.empty() ? "" : ", ") + key + " " + value;
+  };
+  const TunedSettings* entry = find_tuned(config);
+  // A new model or optimizer starts from a tuned mode of it even when the lr scale in use is another (an lr
+  // means something else under each scale): the entry's scale comes along. A scale the user picks stays.
+  for (size_t i = 0; entry == nullptr && new_optimizer && i < tuned_settings().size(); ++i) {
+    const TunedSettings& candidate = tuned_settings()[i];
+    bool matches = candidate.model == config.model;
+    for (const auto& [key, value] : candidate.mode)
+      matches &= key == "lr_scale" || find_setting(key)->value(config) == value;
+    if (matches) entry = &candidate;
   }
+  if (entry == nullptr) return "";
+  for (const auto& [key, value] : entry->mode) set(key, value);
+  for (const auto& [key, value] : entry->settings) set(key, value);
   return changed;
 }
 

@@ -32,8 +32,9 @@ const TunedSettings* find_tuned(const RunConfig& config);
 RunConfig with_tuned_settings(RunConfig config);
 
 // What the window does when a user picks another model, optimizer, polar or lr_scale (`chosen`): the new
-// mode starts from its entry's settings. Returns the settings that changed, "lr 0.01, beta 0.6", or ""
-// (another key, no entry, or the values were already there).
+// mode starts from its entry's settings. A new model or optimizer also takes the lr scale of its entry
+// when the one in use has none. Returns the settings that changed, "lr 0.01, beta 0.6", or "" (another
+// key, no entry, or the values were already there).
 std::string apply_tuned_after_choice(RunConfig& config, const std::string& chosen);
 
 }  // namespace limuon::train
