@@ -256,7 +256,7 @@ TEST_F(Report, TheTextSaysWhereEveryNumberComesFromAndWhoWon) {
   has("10 judged");
   has("1 not finished yet");
   has("| at 100 steps | at 100 gradients | at 6.0 s |");
-  has("| limuon | lr=0.02 | 2 | **1.5000 ± 0.1414** | 2.2500 ± 0.0707 | 2.5500 ± 0.0424 | 400 B | 2.9 MiB | 2.5 | "
+  has("| limuon | lr=0.02 (only lr tried) | 2 | **1.5000 ± 0.1414** | 2.2500 ± 0.0707 | 2.5500 ± 0.0424 | 400 B | 2.9 MiB | 2.5 | "
       "0.700 |");
   has("| muon | lr=0.02 (grid edge) | 2 | 1.9000 ± 0.1414 | **1.9000 ± 0.1414** | **2.3400 ± 0.0849** |");
   has("| adamw | adamw_lr=0.001 (grid edge) | 2 | 2.5000 ± 0.1414 | 2.5000 ± 0.1414 | 2.5000 ± 0.1414 | 800 B |");
@@ -265,6 +265,7 @@ TEST_F(Report, TheTextSaysWhereEveryNumberComesFromAndWhoWon) {
   has("- At equal wall time (6.0 s): **muon** is best");
   has("| adamw | adamw_lr=0.003 | 2 | 1 | 1.0000 |");
   has("| muon | lr=0.02 (chosen, grid edge) | 2 | 0 | **1.9000** |");
+  has("| limuon | lr=0.02 (chosen, only lr tried) | 2 | 0 | **1.5000** |");
 }
 
 TEST(ReportRank, RankRowsBecomeLinesOverTheRankPerLrScale) {

@@ -156,6 +156,7 @@ Comparison compare_methods(const std::vector<Method>& methods, const std::vector
     row.lr_key = method.lr_key;
     row.lr = best.lr;
     row.lr_at_edge = method.best_at_edge();
+    row.lr_alone = method.lrs.size() == 1;
     row.run_ids = best.run_ids;
     std::array<std::vector<std::optional<double>>, 3> at;
     std::vector<std::optional<double>> state, rss, step_ms, energy;

@@ -87,7 +87,7 @@ void comparison_table(std::ostringstream& out, const MetricSection& section) {
   for (size_t b = 0; b < 3; ++b) best[b] = best_row(c, b, higher);
   for (size_t i = 0; i < c.rows.size(); ++i) {
     const MethodRow& row = c.rows[i];
-    out << "| " << row.label << " | " << lr_text(row.lr_key, row.lr) << (row.lr_at_edge ? " (grid edge)" : "") << " | "
+    out << "| " << row.label << " | " << lr_text(row.lr_key, row.lr) << (row.lr_at_edge ? " (grid edge)" : row.lr_alone ? " (only lr tried)" : "") << " | "
         << row.run_ids.size() << " |";
     for (size_t b = 0; b < 3; ++b) {
       const std::string cell = stat_text(row.at[b]);
@@ -153,7 +153,10 @@ void lr_table(std::ostringstream& out, const MetricSection& section) {
       const LrResult& lr = method.lrs[i];
       const bool won = static_cast<int>(i) == method.best;
       const std::string value = std::isnan(lr.mean_final) ? "n/a" : format_value(lr.mean_final);
-      const char* mark = !won ? "" : method.best_at_edge() ? " (chosen, grid edge)" : " (chosen)";
+      const char* mark = !won                     ? ""
+                         : method.best_at_edge()  ? " (chosen, grid edge)"
+                         : method.lrs.size() == 1 ? " (chosen, only lr tried)"
+                                                  : " (chosen)";
       out << "| " << method.label << " | " << lr_text(method.lr_key, lr.lr) << mark << " | " << lr.run_ids.size()
           << " | " << lr.failed << " | " << (won ? "**" + value + "**" : value) << " |\n";
     }
@@ -221,7 +224,7 @@ std::string render_markdown(const ReportInput& input) {
   out << "- Each method (every setting but the learning rate and the seed) is shown at the learning rate that "
          "won on its own grid: fewest runs without a final value, then the best mean final value over seeds; "
          "\"grid edge\" marks a winner that is the smallest or largest lr tried, whose optimum may lie outside the "
-         "grid. Values are means ± sample standard deviations over the seeds, read at the point every compared run "
+         "grid; \"only lr tried\" a method run at a single lr, which this report did not choose. Values are means ± sample standard deviations over the seeds, read at the point every compared run "
          "reached, interpolated linearly between evaluations. State, peak RSS and step time are means over the "
          "seeds (step time: the median step of each run; peak RSS: the process's resident memory while the run "
          "trained, and a sweep's runs share a process, so it is an upper bound).\n";

@@ -31,6 +31,12 @@ const std::vector<TunedSettings>& tuned_settings() {
        {{"lr", "0.02"}, {"beta", "0.6"}},
        "experiments/results/gpt/report.md",
        "limuon beta=0.6 polar=svd"},
+      // the light LiMuon the app starts with; beta carried over from the dense option's sweep
+      {"gpt:classroom",
+       {{"optimizer", "limuon"}, {"polar", "lowrank"}, {"rank", "8"}, {"lr_scale", "match_adamw_rms_rank"}},
+       {{"lr", "0.003"}, {"beta", "0.6"}},
+       "experiments/results/rank/report.md",
+       "limuon beta=0.6 rank=8 polar=lowrank lr_scale=match_adamw_rms_rank"},
   };
   return table;
 }

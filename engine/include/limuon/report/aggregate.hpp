@@ -61,6 +61,7 @@ struct MethodRow {
   std::string label, lr_key;
   double lr = 0;
   bool lr_at_edge = false;  // Method::best_at_edge()
+  bool lr_alone = false;    // the method ran at one learning rate: nothing was chosen here
   std::vector<int64_t> run_ids;
   std::array<Stat, 3> at;  // at each basis's limit, in kBases order
   Stat state_bytes, peak_rss_bytes, median_step_ms, energy_fraction;
