@@ -13,17 +13,11 @@
 #include "limuon/bench/memory_bench.hpp"
 #include "limuon/models/model.hpp"
 #include "limuon/report/markdown.hpp"
+#include "support/run_binary.hpp"
 
 namespace {
 
-std::string run_binary(const std::string& args, int* exit_code) {
-  FILE* pipe = popen((std::string(LIMUON_LAB_BINARY) + " " + args + " 2>&1").c_str(), "r");
-  std::string text;
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) text.append(buffer, n);
-  *exit_code = WEXITSTATUS(pclose(pipe));
-  return text;
-}
+using limuon::testing::run_binary;
 
 TEST(BenchMemory, ResultLinesRoundTripAndAnythingElseIsRefused) {
   const limuon::bench::MemoryResult r{123456, 7.5e8, 2.25};

@@ -12,17 +12,11 @@
 #include <string>
 
 #include "limuon/bench/step_bench.hpp"
+#include "support/run_binary.hpp"
 
 namespace {
 
-std::string run_binary(const std::string& args, int* exit_code) {
-  FILE* pipe = popen((std::string(LIMUON_LAB_BINARY) + " " + args + " 2>&1").c_str(), "r");
-  std::string text;
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) text.append(buffer, n);
-  *exit_code = WEXITSTATUS(pclose(pipe));
-  return text;
-}
+using limuon::testing::run_binary;
 
 TEST(BenchSteps, TheTableDividesByTheFirstRowAndByTheGradientsOfAStep) {
   const std::vector<limuon::bench::StepBenchRow> rows = {{"muon", 100.0, 120.0, 1}, {"limuon dense", 170.0, 180.0, 2}};
