@@ -303,4 +303,36 @@ TEST(ReportRank, RankRowsBecomeLinesOverTheRankPerLrScale) {
   EXPECT_EQ(lines[1].ranks, (std::vector<int64_t>{4}));
 }
 
+TEST(ReportRank, EachOtherOptimizerIsAReferenceAtItsBestRow) {
+  auto run = [](int64_t id, const std::string& optimizer, int64_t rank) {
+    RunCurve r;
+    r.run_id = id;
+    r.config.optimizer = optimizer;
+    r.config.rank = rank;
+    return r;
+  };
+  const std::vector<RunCurve> runs = {run(1, "limuon", 8), run(2, "muon", 0), run(3, "limuon", 0),
+                                      run(4, "muon", 0), run(5, "limuon", 0), run(6, "adamw", 0)};
+  limuon::report::Comparison c;
+  auto row = [](const std::string& label, int64_t id, double value) {
+    limuon::report::MethodRow r;
+    r.label = label;
+    r.run_ids = {id};
+    r.at[0].n = 1, r.at[0].mean = value;
+    return r;
+  };
+  c.rows = {row("limuon rank=8", 1, 1.2),       row("muon a", 2, 1.8), row("limuon beta=0.1 rank=0", 3, 2.3),
+            row("muon b", 4, 1.7),              row("limuon beta=0.6 rank=0", 5, 1.75),
+            row("adamw", 6, std::nan(""))};  // no value at equal steps: no reference
+  const auto lower = limuon::report::rank_references(c, runs, false);
+  ASSERT_EQ(lower.size(), 2u);
+  EXPECT_EQ(lower[0].label, "muon b");
+  EXPECT_EQ(lower[0].at_steps.mean, 1.7);
+  EXPECT_EQ(lower[1].label, "limuon beta=0.6 rank=0");
+  const auto higher = limuon::report::rank_references(c, runs, true);
+  ASSERT_EQ(higher.size(), 2u);
+  EXPECT_EQ(higher[0].label, "muon a");
+  EXPECT_EQ(higher[1].label, "limuon beta=0.1 rank=0");
+}
+
 }  // namespace

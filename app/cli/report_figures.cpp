@@ -1,6 +1,7 @@
 // The figures of a report, drawn by the plot library the window uses (transforms, ticks, decimation).
 #include "cli/report_figures.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <fstream>
@@ -104,9 +105,23 @@ std::optional<report::Figure> write_rank_figure(const report::MetricSection& sec
     }
     chart.lines.push_back(std::move(line));
   }
+  // "Enough" means close to what needs no sketch: the other optimizers' best, dashed across the ranks.
+  int64_t lowest = lines.front().ranks.front(), highest = lowest;
+  for (const auto& l : lines) lowest = std::min(lowest, l.ranks.front()), highest = std::max(highest, l.ranks.back());
+  const auto references = report::rank_references(section.comparison, curves, report::higher_is_better(section.metric));
+  for (size_t i = 0; i < references.size(); ++i) {
+    gui::plot::ChartLine line;
+    line.label = references[i].label + " (for reference)";
+    line.colour = static_cast<int>(lines.size() + i);
+    line.dashed = true;
+    line.xs = {static_cast<double>(lowest), static_cast<double>(highest)};
+    line.ys = {references[i].at_steps.mean, references[i].at_steps.mean};
+    chart.lines.push_back(std::move(line));
+  }
   const std::string file = section.metric + "-rank.svg";
   write_file(dir / file, gui::plot::svg_line_chart(chart));
-  return report::Figure{file, chart.title + " of LiMuon's low-rank option, mean and spread over seeds"};
+  return report::Figure{file, chart.title + " of LiMuon's low-rank option, mean and spread over seeds; dashed: "
+                                          "the best of each other optimizer in the report, which no rank changes"};
 }
 
 std::optional<report::Figure> write_spectra_figure(const report::MetricSection& section, const store::Store& db,

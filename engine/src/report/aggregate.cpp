@@ -200,6 +200,26 @@ std::vector<RankLine> rank_lines(const Comparison& comparison, const std::vector
   return lines;
 }
 
+std::vector<RankReference> rank_references(const Comparison& comparison, const std::vector<RunCurve>& runs,
+                                           bool higher_better) {
+  std::vector<std::pair<std::string, RankReference>> best;  // by kind: the optimizer, "limuon" meaning dense
+  for (const auto& row : comparison.rows) {
+    if (row.run_ids.empty() || std::isnan(row.at[0].mean)) continue;
+    const RunCurve& first = *find_run(runs, row.run_ids.front());
+    if (first.config.optimizer == "limuon" && first.config.rank > 0) continue;
+    auto kind = std::find_if(best.begin(), best.end(), [&](const auto& b) { return b.first == first.config.optimizer; });
+    if (kind == best.end()) {
+      best.push_back({first.config.optimizer, {row.label, row.at[0]}});
+      continue;
+    }
+    const double held = kind->second.at_steps.mean, value = row.at[0].mean;
+    if (higher_better ? value > held : value < held) kind->second = {row.label, row.at[0]};
+  }
+  std::vector<RankReference> out;
+  for (auto& b : best) out.push_back(std::move(b.second));
+  return out;
+}
+
 MeanCurve mean_curve(const std::vector<const RunCurve*>& seeds, Basis basis) {
   MeanCurve out;
   if (seeds.empty()) return out;

@@ -86,6 +86,15 @@ struct RankLine {
 };
 std::vector<RankLine> rank_lines(const Comparison& comparison, const std::vector<RunCurve>& runs);
 
+// What a rank is measured against: for each optimizer that is not rank-r LiMuon (Muon, AdamW, LiMuon with
+// dense momentum), its best row at equal steps, in the order the rows first show that optimizer.
+struct RankReference {
+  std::string label;
+  Stat at_steps;
+};
+std::vector<RankReference> rank_references(const Comparison& comparison, const std::vector<RunCurve>& runs,
+                                           bool higher_better);
+
 // A method's seeds averaged along one basis, for a figure: at each evaluation step that every seed
 // reached, the mean coordinate and the mean and standard deviation of the value.
 struct MeanCurve {
