@@ -7,20 +7,14 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "limuon/train/trainer.hpp"
+#include "measured_run.hpp"
 
 namespace limuon::bench {
 
 std::vector<MemoryCase> memory_cases(const std::string& model, int64_t steps) {
-  train::RunConfig base;
-  base.model = model;
-  base.steps = steps;
-  base.batch_size = 1;
-  base.eval_every = steps;  // state bytes are recorded with the validation, at the last step
-  base.eval_batches = 1;
-  base.spectrum_every = 0;
-  base.checkpoint_every = 0;
-  base.threads = 1;  // like the experiments' sweeps; the seconds are then comparable between rows
+  // One thread, like the experiments' sweeps: the seconds are then comparable between rows. The state bytes
+  // come with the validation after the last step.
+  const train::RunConfig base = detail::measured_config(model, /*batch=*/1, steps, /*threads=*/1);
   auto with = [&](const std::string& label, auto&& edit) {
     train::RunConfig c = base;
     edit(c);
@@ -46,16 +40,11 @@ std::vector<MemoryCase> memory_cases(const std::string& model, int64_t steps) {
 
 MemoryResult measure_in_this_process(const train::RunConfig& config) {
   const auto began = std::chrono::steady_clock::now();
-  train::Trainer trainer(config);
-  trainer.start();
-  trainer.wait();
-  if (trainer.state() != train::RunState::finished)
-    throw std::runtime_error(std::string("the run ended ") + train::to_string(trainer.state()) + ": " +
-                             trainer.error());
+  const auto metrics = detail::train_to_end(config);
   MemoryResult r;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   bool found = false;
-  for (const auto& p : trainer.drain().metrics)
+  for (const auto& p : metrics)
     if (p.name == "state_bytes") r.state_bytes = static_cast<int64_t>(p.value), found = true;
   if (!found) throw std::runtime_error("the run recorded no state_bytes");
   rusage usage{};

@@ -6,21 +6,13 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "limuon/train/trainer.hpp"
+#include "measured_run.hpp"
 
 namespace limuon::bench {
 
 std::vector<StepCase> step_cases(const std::string& model, int64_t batch, int64_t warmup, int64_t steps,
                                  int threads) {
-  train::RunConfig base;
-  base.model = model;
-  base.batch_size = batch;
-  base.steps = warmup + steps;
-  base.eval_every = base.steps;  // the one validation (and update-norm measurement) follows the last step
-  base.eval_batches = 1;
-  base.spectrum_every = 0;
-  base.checkpoint_every = 0;
-  base.threads = threads;
+  const train::RunConfig base = detail::measured_config(model, batch, warmup + steps, threads);
   auto with = [&](const std::string& label, auto&& edit) {
     train::RunConfig c = base;
     edit(c);
@@ -47,15 +39,10 @@ std::vector<StepCase> step_cases(const std::string& model, int64_t batch, int64_
 StepTiming time_steps(const train::RunConfig& config, int64_t warmup) {
   if (warmup < 0 || warmup >= config.steps)
     throw std::invalid_argument("time_steps: the warm-up must leave at least one timed step");
-  train::Trainer trainer(config);
-  trainer.start();
-  trainer.wait();
-  if (trainer.state() != train::RunState::finished)
-    throw std::runtime_error(std::string("the run ended ") + train::to_string(trainer.state()) + ": " +
-                             trainer.error());
+  const auto metrics = detail::train_to_end(config);
   std::vector<double> timed;
   double grad_evals = 0;
-  for (const auto& p : trainer.drain().metrics) {
+  for (const auto& p : metrics) {
     if (p.name == "step_ms" && p.step > warmup) timed.push_back(p.value);
     if (p.name == "grad_evals" && p.step == config.steps) grad_evals = p.value;
   }
