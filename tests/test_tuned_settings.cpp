@@ -1,10 +1,13 @@
 // The tuned settings table: every entry is a valid config change, it applies to its model and mode only,
-// and what it sets is what its committed report chose.
+// and what it sets is what its committed report chose; the app's first experiment is one of them.
+#include "cli/default_job.hpp"
+#include "limuon/sweep/sweep.hpp"
 #include "limuon/train/settings.hpp"
 #include "limuon/train/tuned_settings.hpp"
 
 #include <fstream>
 #include <iterator>
+#include <sstream>
 
 namespace {
 
@@ -105,6 +108,30 @@ TEST(TunedSettings, EachEntryIsWhatItsReportChose) {
       EXPECT_NE(report.find(row), std::string::npos) << entry.report << " has no row '" << row << "'";
     }
   }
+}
+
+// The run the app opens with is a measured one: a tuned mode, at the model and batch of every sweep its
+// report was written from (the report's first line names their files).
+TEST(TunedSettings, TheDefaultExperimentIsATunedModeAsItsSweepsRanIt) {
+  const RunConfig config = limuon::cli::default_experiment();
+  const auto* entry = limuon::train::find_tuned(config);
+  ASSERT_NE(entry, nullptr) << "the default experiment has no tuned entry";
+  for (const auto& [key, value] : entry->settings)
+    EXPECT_EQ(limuon::train::find_setting(key)->value(config), value) << key;
+  const std::string report = read_source_file(entry->report);
+  const std::string opening = "Written by `limuon-lab report ";
+  const auto command = report.find(opening);
+  ASSERT_NE(command, std::string::npos) << entry->report;
+  std::istringstream words(report.substr(command, report.find('`', command + opening.size()) - command));
+  int sweeps = 0;
+  for (std::string word; words >> word;) {
+    if (word.size() < 5 || word.compare(word.size() - 5, 5, ".toml") != 0) continue;
+    const auto sweep = limuon::sweep::load_sweep(std::string(LIMUON_SOURCE_DIR) + "/" + word);
+    EXPECT_EQ(sweep.base.model, config.model) << word;
+    EXPECT_EQ(sweep.base.batch_size, config.batch_size) << word;
+    ++sweeps;
+  }
+  EXPECT_GT(sweeps, 0) << "the report names no sweep file";
 }
 
 }  // namespace

@@ -18,6 +18,7 @@ train::RunConfig default_experiment() {
   c.rank = 8;
   c.polar = "lowrank";
   c.lr_scale = "match_adamw_rms_rank";
+  c.batch_size = 16;  // the batch the classroom sweeps chose every learning rate at
   c.steps = 300;
   c.eval_every = 10;  // validation points every few seconds, so both curves move from the start
   c.spectrum_every = 10;
