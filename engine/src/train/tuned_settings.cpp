@@ -37,6 +37,29 @@ const std::vector<TunedSettings>& tuned_settings() {
        {{"lr", "0.003"}, {"beta", "0.6"}},
        "experiments/results/rank/report.md",
        "limuon beta=0.6 rank=8 polar=lowrank lr_scale=match_adamw_rms_rank"},
+      // Experiment 2, the classroom ViT on Fashion-MNIST: chosen by validation loss; LiMuon's beta is
+      // experiment 1's (not swept again). Rank 8's rank-aware scale won at its grid's edge: no entry.
+      {"vit:classroom",
+       {{"optimizer", "muon"}, {"polar", "newton_schulz"}, {"lr_scale", "shape"}},
+       {{"lr", "0.005"}},
+       "experiments/results/vit/report.md",
+       "muon polar=newton_schulz lr_scale=shape"},
+      {"vit:classroom", {{"optimizer", "adamw"}}, {{"adamw_lr", "3e-04"}}, "experiments/results/vit/report.md", "adamw"},
+      {"vit:classroom",
+       {{"optimizer", "limuon"}, {"polar", "newton_schulz"}, {"rank", "0"}, {"lr_scale", "shape"}},
+       {{"lr", "0.02"}, {"beta", "0.6"}},
+       "experiments/results/vit/report.md",
+       "limuon beta=0.6 rank=0 polar=newton_schulz lr_scale=shape"},
+      {"vit:classroom",
+       {{"optimizer", "limuon"}, {"polar", "svd"}, {"rank", "0"}, {"lr_scale", "shape"}},
+       {{"lr", "0.01"}, {"beta", "0.6"}},
+       "experiments/results/vit/report.md",
+       "limuon beta=0.6 rank=0 polar=svd lr_scale=shape"},
+      {"vit:classroom",
+       {{"optimizer", "limuon"}, {"polar", "lowrank"}, {"rank", "8"}, {"lr_scale", "shape"}},
+       {{"lr", "0.03"}, {"beta", "0.6"}},
+       "experiments/results/vit/report.md",
+       "limuon beta=0.6 rank=8 polar=lowrank lr_scale=shape"},
   };
   return table;
 }
