@@ -120,8 +120,8 @@ std::optional<report::Figure> write_rank_figure(const report::MetricSection& sec
   }
   const std::string file = section.metric + "-rank.svg";
   write_file(dir / file, gui::plot::svg_line_chart(chart));
-  return report::Figure{file, chart.title + " of LiMuon's low-rank option, mean and spread over seeds; dashed: "
-                                          "the best of each other optimizer in the report, which no rank changes"};
+  return report::Figure{file, chart.title + " of LiMuon's low-rank option, mean and spread over seeds; dashed, "
+                                          "for reference: each other optimizer of the report at its best"};
 }
 
 std::optional<report::Figure> write_spectra_figure(const report::MetricSection& section, const store::Store& db,

@@ -60,6 +60,23 @@ const std::vector<TunedSettings>& tuned_settings() {
        {{"lr", "0.03"}, {"beta", "0.6"}},
        "experiments/results/vit/report.md",
        "limuon beta=0.6 rank=8 polar=lowrank lr_scale=shape"},
+      // Experiment 3, the classroom Qwen2-style decoder: its baselines and LiMuon's dense option so far
+      {"qwen2:classroom",
+       {{"optimizer", "muon"}, {"polar", "newton_schulz"}, {"lr_scale", "shape"}},
+       {{"lr", "0.005"}},
+       "experiments/results/qwen2/report.md",
+       "muon polar=newton_schulz"},
+      {"qwen2:classroom", {{"optimizer", "adamw"}}, {{"adamw_lr", "0.003"}}, "experiments/results/qwen2/report.md", "adamw"},
+      {"qwen2:classroom",
+       {{"optimizer", "limuon"}, {"polar", "newton_schulz"}, {"rank", "0"}, {"lr_scale", "shape"}},
+       {{"lr", "0.01"}, {"beta", "0.6"}},
+       "experiments/results/qwen2/report.md",
+       "limuon beta=0.6 polar=newton_schulz"},
+      {"qwen2:classroom",
+       {{"optimizer", "limuon"}, {"polar", "svd"}, {"rank", "0"}, {"lr_scale", "shape"}},
+       {{"lr", "0.01"}, {"beta", "0.6"}},
+       "experiments/results/qwen2/report.md",
+       "limuon beta=0.6 polar=svd"},
   };
   return table;
 }
