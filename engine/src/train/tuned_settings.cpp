@@ -4,79 +4,64 @@
 
 namespace limuon::train {
 
+namespace {
+
+// The modes the experiments tune, one constructor each: the table below then reads as data.
+TunedSettings muon(const char* model, const char* lr, const char* report, const char* method) {
+  return {model, {{"optimizer", "muon"}, {"polar", "newton_schulz"}, {"lr_scale", "shape"}}, {{"lr", lr}}, report,
+          method};
+}
+TunedSettings adamw(const char* model, const char* adamw_lr, const char* report) {
+  return {model, {{"optimizer", "adamw"}}, {{"adamw_lr", adamw_lr}}, report, "adamw"};
+}
+// LiMuon's dense option (rank 0, polar newton_schulz or svd) or its light one (rank r, polar lowrank).
+TunedSettings limuon(const char* model, const char* polar, const char* rank, const char* lr_scale, const char* lr,
+                     const char* beta, const char* report, const char* method) {
+  return {model,
+          {{"optimizer", "limuon"}, {"polar", polar}, {"rank", rank}, {"lr_scale", lr_scale}},
+          {{"lr", lr}, {"beta", beta}},
+          report,
+          method};
+}
+
+constexpr const char* kGpt = "experiments/results/gpt/report.md";
+constexpr const char* kRank = "experiments/results/rank/report.md";
+constexpr const char* kVit = "experiments/results/vit/report.md";
+constexpr const char* kQwen2 = "experiments/results/qwen2/report.md";
+
+}  // namespace
+
 // Each entry is the winner of a report's "Learning rates tried" table (the mean final validation loss of
 // 3 seeds, 1,000 steps), produced by `bash scripts/experiments.sh NAME`; its other settings are part of
 // the winning method's label. Add an entry only for a method whose whole lr grid has run and whose
-// winner is not at the edge of that grid.
+// winner is not at the edge of that grid. LiMuon's beta comes from experiment 1's beta sweep everywhere.
 const std::vector<TunedSettings>& tuned_settings() {
   static const std::vector<TunedSettings> table = {
-      {"gpt:classroom",
-       {{"optimizer", "muon"}, {"polar", "newton_schulz"}, {"lr_scale", "shape"}},
-       {{"lr", "0.01"}},
-       "experiments/results/gpt/report.md",
-       "muon polar=newton_schulz"},
-      {"gpt:classroom",
-       {{"optimizer", "adamw"}},
-       {{"adamw_lr", "0.003"}},
-       "experiments/results/gpt/report.md",
-       "adamw"},
-      // beta from the beta sweep (at lr 0.01), then the lr at that beta
-      {"gpt:classroom",
-       {{"optimizer", "limuon"}, {"polar", "newton_schulz"}, {"rank", "0"}, {"lr_scale", "shape"}},
-       {{"lr", "0.02"}, {"beta", "0.6"}},
-       "experiments/results/gpt/report.md",
-       "limuon beta=0.6 polar=newton_schulz"},
-      {"gpt:classroom",
-       {{"optimizer", "limuon"}, {"polar", "svd"}, {"rank", "0"}, {"lr_scale", "shape"}},
-       {{"lr", "0.02"}, {"beta", "0.6"}},
-       "experiments/results/gpt/report.md",
-       "limuon beta=0.6 polar=svd"},
-      // the light LiMuon the app starts with; beta carried over from the dense option's sweep
-      {"gpt:classroom",
-       {{"optimizer", "limuon"}, {"polar", "lowrank"}, {"rank", "8"}, {"lr_scale", "match_adamw_rms_rank"}},
-       {{"lr", "0.003"}, {"beta", "0.6"}},
-       "experiments/results/rank/report.md",
-       "limuon beta=0.6 rank=8 polar=lowrank lr_scale=match_adamw_rms_rank"},
-      // Experiment 2, the classroom ViT on Fashion-MNIST: chosen by validation loss; LiMuon's beta is
-      // experiment 1's (not swept again). Rank 8's rank-aware scale won at its grid's edge: no entry.
-      {"vit:classroom",
-       {{"optimizer", "muon"}, {"polar", "newton_schulz"}, {"lr_scale", "shape"}},
-       {{"lr", "0.005"}},
-       "experiments/results/vit/report.md",
-       "muon polar=newton_schulz lr_scale=shape"},
-      {"vit:classroom", {{"optimizer", "adamw"}}, {{"adamw_lr", "3e-04"}}, "experiments/results/vit/report.md", "adamw"},
-      {"vit:classroom",
-       {{"optimizer", "limuon"}, {"polar", "newton_schulz"}, {"rank", "0"}, {"lr_scale", "shape"}},
-       {{"lr", "0.02"}, {"beta", "0.6"}},
-       "experiments/results/vit/report.md",
-       "limuon beta=0.6 rank=0 polar=newton_schulz lr_scale=shape"},
-      {"vit:classroom",
-       {{"optimizer", "limuon"}, {"polar", "svd"}, {"rank", "0"}, {"lr_scale", "shape"}},
-       {{"lr", "0.01"}, {"beta", "0.6"}},
-       "experiments/results/vit/report.md",
-       "limuon beta=0.6 rank=0 polar=svd lr_scale=shape"},
-      {"vit:classroom",
-       {{"optimizer", "limuon"}, {"polar", "lowrank"}, {"rank", "8"}, {"lr_scale", "shape"}},
-       {{"lr", "0.03"}, {"beta", "0.6"}},
-       "experiments/results/vit/report.md",
-       "limuon beta=0.6 rank=8 polar=lowrank lr_scale=shape"},
-      // Experiment 3, the classroom Qwen2-style decoder: its baselines and LiMuon's dense option so far
-      {"qwen2:classroom",
-       {{"optimizer", "muon"}, {"polar", "newton_schulz"}, {"lr_scale", "shape"}},
-       {{"lr", "0.005"}},
-       "experiments/results/qwen2/report.md",
-       "muon polar=newton_schulz"},
-      {"qwen2:classroom", {{"optimizer", "adamw"}}, {{"adamw_lr", "0.003"}}, "experiments/results/qwen2/report.md", "adamw"},
-      {"qwen2:classroom",
-       {{"optimizer", "limuon"}, {"polar", "newton_schulz"}, {"rank", "0"}, {"lr_scale", "shape"}},
-       {{"lr", "0.01"}, {"beta", "0.6"}},
-       "experiments/results/qwen2/report.md",
-       "limuon beta=0.6 polar=newton_schulz"},
-      {"qwen2:classroom",
-       {{"optimizer", "limuon"}, {"polar", "svd"}, {"rank", "0"}, {"lr_scale", "shape"}},
-       {{"lr", "0.01"}, {"beta", "0.6"}},
-       "experiments/results/qwen2/report.md",
-       "limuon beta=0.6 polar=svd"},
+      // Experiment 1, the classroom GPT (beta from the beta sweep at lr 0.01, then the lr at that beta),
+      // and experiment 5 for the light LiMuon the app starts with.
+      muon("gpt:classroom", "0.01", kGpt, "muon polar=newton_schulz"),
+      adamw("gpt:classroom", "0.003", kGpt),
+      limuon("gpt:classroom", "newton_schulz", "0", "shape", "0.02", "0.6", kGpt,
+             "limuon beta=0.6 polar=newton_schulz"),
+      limuon("gpt:classroom", "svd", "0", "shape", "0.02", "0.6", kGpt, "limuon beta=0.6 polar=svd"),
+      limuon("gpt:classroom", "lowrank", "8", "match_adamw_rms_rank", "0.003", "0.6", kRank,
+             "limuon beta=0.6 rank=8 polar=lowrank lr_scale=match_adamw_rms_rank"),
+      // Experiment 2, the classroom ViT on Fashion-MNIST, chosen by validation loss. Rank 8 with the
+      // rank-aware scale won at its grid's edge: no entry.
+      muon("vit:classroom", "0.005", kVit, "muon polar=newton_schulz lr_scale=shape"),
+      adamw("vit:classroom", "3e-04", kVit),
+      limuon("vit:classroom", "newton_schulz", "0", "shape", "0.02", "0.6", kVit,
+             "limuon beta=0.6 rank=0 polar=newton_schulz lr_scale=shape"),
+      limuon("vit:classroom", "svd", "0", "shape", "0.01", "0.6", kVit,
+             "limuon beta=0.6 rank=0 polar=svd lr_scale=shape"),
+      limuon("vit:classroom", "lowrank", "8", "shape", "0.03", "0.6", kVit,
+             "limuon beta=0.6 rank=8 polar=lowrank lr_scale=shape"),
+      // Experiment 3, the classroom Qwen2-style decoder: its baselines and LiMuon's dense option so far.
+      muon("qwen2:classroom", "0.005", kQwen2, "muon polar=newton_schulz"),
+      adamw("qwen2:classroom", "0.003", kQwen2),
+      limuon("qwen2:classroom", "newton_schulz", "0", "shape", "0.01", "0.6", kQwen2,
+             "limuon beta=0.6 polar=newton_schulz"),
+      limuon("qwen2:classroom", "svd", "0", "shape", "0.01", "0.6", kQwen2, "limuon beta=0.6 polar=svd"),
   };
   return table;
 }
