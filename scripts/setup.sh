@@ -13,6 +13,7 @@ packages=(
   libstb-dev                                 # PNG screenshots and the window icon
   xvfb xauth libgl1-mesa-dri                 # the window's smoke test: a virtual display, OpenGL by llvmpipe
   dataset-fashion-mnist                      # Fashion-MNIST IDX files for the real-data tests
+  sqlite3 xz-utils                           # scripts/experiments.sh keeps its runs as a compressed database
 )
 [ "${1:-}" = "--bench" ] && packages+=(python3-torch)   # the same LibTorch 1.13, from Python
 
