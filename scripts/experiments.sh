@@ -19,6 +19,7 @@ archive=experiments/results/runs.db.xz
 # A consistent copy (sweeps may be writing), compacted, then compressed; the file is replaced only whole.
 save_runs() {
   local copy=$archive.db
+  [ -e "$db" ] || { echo "scripts/experiments.sh: no $db to save" >&2; exit 1; }
   rm -f "$copy"
   sqlite3 "$db" ".backup '$copy'"
   sqlite3 "$copy" "VACUUM"
