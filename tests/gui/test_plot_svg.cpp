@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "gui/plot/colours.hpp"
 #include "gui/plot/svg_chart.hpp"
 
 namespace limuon::gui::plot {
@@ -136,6 +137,26 @@ TEST(PlotSvg, SameSpecGivesSameBytes) {
   spec.lines[1].colour = 3;
   spec.lines[1].dashed = true;
   EXPECT_EQ(svg_line_chart(spec), svg_line_chart(spec));
+}
+
+TEST(PlotSvg, ALineInARepeatedColourIsDashedInPlotAndLegend) {
+  // One line per palette colour and one more: the last one's colour repeats the first's, so it alone of
+  // the undashed lines is drawn with a dash pattern, once as a curve and once as its legend sample.
+  ChartSpec spec = unit_spec({0, 1}, {0, 1});
+  spec.lines.clear();
+  for (int i = 0; i <= run_colour_count(); ++i) {
+    ChartLine line;
+    line.label = "m" + std::to_string(i);
+    line.colour = i;
+    line.xs = {0, 1};
+    line.ys = {0.05 * i, 0.05 * i};
+    spec.lines.push_back(line);
+  }
+  const std::string svg = svg_line_chart(spec);
+  EXPECT_EQ(count(svg, "stroke-dasharray"), 2u);
+  const size_t last_path = svg.rfind("<path d=");
+  EXPECT_NE(svg.substr(last_path, svg.find("/>", last_path) - last_path).find("stroke-dasharray=\"6 4\""),
+            std::string::npos);
 }
 
 TEST(PlotSvg, BandIsATranslucentPolygon) {

@@ -306,6 +306,12 @@ void write_axes(std::string& out, const Frame& f, const ChartSpec& spec, int wid
   }
 }
 
+// Past the palette's end the colours repeat: a line drawn in a repeated colour is dashed, so that no two of
+// a dozen-plus methods look alike, in the plot or in the legend.
+bool drawn_dashed(const ChartLine& line) {
+  return line.dashed || line.colour < 0 || line.colour >= run_colour_count();
+}
+
 // Bands first, so that every line stays on top of every band.
 void write_data(std::string& out, const Frame& f, const ChartSpec& spec, const std::vector<LineData>& data) {
   for (size_t i = 0; i < data.size(); ++i) {
@@ -326,7 +332,7 @@ void write_data(std::string& out, const Frame& f, const ChartSpec& spec, const s
     if (!path.d().empty()) {
       out += "<path d=\"" + path.d() + "\" fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"" +
              num(kLineWidth) + "\" stroke-linejoin=\"round\" stroke-linecap=\"round\"" +
-             (spec.lines[i].dashed ? " stroke-dasharray=\"6 4\"" : "") + "/>\n";
+             (drawn_dashed(spec.lines[i]) ? " stroke-dasharray=\"6 4\"" : "") + "/>\n";
     }
     for (const Point& p : path.dots()) {
       out += "<circle cx=\"" + num(p.x) + "\" cy=\"" + num(p.y) + "\" r=\"" + num(kLineWidth + 1) + "\" fill=\"" +
@@ -365,7 +371,7 @@ double legend_below_height(const ChartSpec& spec, const PlotArea& area) {
 }
 
 void write_legend_entry(std::string& out, double left, double baseline, const ChartLine& line) {
-  const std::string dash = line.dashed ? " stroke-dasharray=\"6 4\"" : "";
+  const std::string dash = drawn_dashed(line) ? " stroke-dasharray=\"6 4\"" : "";
   add_line(out, left + kLegendPad, baseline - 4, left + kLegendPad + kLegendSample, baseline - 4,
            hex(run_colour(line.colour)), " stroke-width=\"" + num(kLineWidth) + "\"" + dash);
   add_text(out, left + 2 * kLegendPad + kLegendSample, baseline, "start", kTickFont, kAxisText, line.label);

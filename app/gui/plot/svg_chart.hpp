@@ -19,6 +19,8 @@ struct ChartLine {
   std::vector<double> xs, ys;
   // An optional band, e.g. mean +- std over seeds: the same length as xs, or empty (any other length is ignored).
   std::vector<double> y_lo, y_hi;
+  // Drawn dashed, in the plot and in the legend; so is every line whose colour lies outside
+  // [0, run_colour_count()), as its colour repeats another's.
   bool dashed = false;
 };
 

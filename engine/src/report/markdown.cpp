@@ -132,7 +132,8 @@ void verdicts(std::ostringstream& out, const MetricSection& section) {
 }
 
 // Runs of one method take the same work per step; when their median steps differ by more than a quarter,
-// something else was using the machine, and the wall-time column carries that error.
+// something else was using the machine (another program, or a heavier run beside it in a sweep's parallel
+// jobs), and the wall-time column carries that error.
 void step_time_warning(std::ostringstream& out, const MetricSection& section) {
   std::string uneven;
   for (const auto& method : section.methods)
@@ -141,8 +142,9 @@ void step_time_warning(std::ostringstream& out, const MetricSection& section) {
                 printf_text("%.0f ms", method.max_step_ms);
   if (uneven.empty()) return;
   out << "\n**Uneven step times.** The median step of runs of one method varied (" << uneven
-      << "): other work shared the machine while some of them ran, so the wall-time column and figure carry that "
-         "error. Steps and gradient evaluations do not.\n";
+      << "): other work shared the machine while some of them ran (another program, or a heavier run beside "
+         "them in the sweep's parallel jobs), so the wall-time column and figure carry that error. Steps and "
+         "gradient evaluations do not.\n";
 }
 
 void lr_table(std::ostringstream& out, const MetricSection& section) {

@@ -37,15 +37,30 @@ constexpr const char* kQwen2 = "experiments/results/qwen2/report.md";
 // winner is not at the edge of that grid. LiMuon's beta comes from experiment 1's beta sweep everywhere.
 const std::vector<TunedSettings>& tuned_settings() {
   static const std::vector<TunedSettings> table = {
-      // Experiment 1, the classroom GPT (beta from the beta sweep at lr 0.01, then the lr at that beta),
-      // and experiment 5 for the light LiMuon the app starts with.
-      muon("gpt:classroom", "0.01", kGpt, "muon polar=newton_schulz"),
+      // Experiment 1, the classroom GPT (beta from the beta sweep at lr 0.01, then the lr at that beta), and
+      // experiment 5 for the light LiMuon at each rank and lr scale (the app starts with rank 8, rank-aware).
+      muon("gpt:classroom", "0.01", kGpt, "muon polar=newton_schulz lr_scale=shape"),
       adamw("gpt:classroom", "0.003", kGpt),
       limuon("gpt:classroom", "newton_schulz", "0", "shape", "0.02", "0.6", kGpt,
-             "limuon beta=0.6 polar=newton_schulz"),
-      limuon("gpt:classroom", "svd", "0", "shape", "0.02", "0.6", kGpt, "limuon beta=0.6 polar=svd"),
+             "limuon beta=0.6 rank=0 polar=newton_schulz lr_scale=shape"),
+      limuon("gpt:classroom", "svd", "0", "shape", "0.02", "0.6", kGpt,
+             "limuon beta=0.6 rank=0 polar=svd lr_scale=shape"),
+      limuon("gpt:classroom", "lowrank", "1", "shape", "0.03", "0.6", kRank,
+             "limuon beta=0.6 rank=1 polar=lowrank lr_scale=shape"),
+      limuon("gpt:classroom", "lowrank", "4", "shape", "0.03", "0.6", kRank,
+             "limuon beta=0.6 rank=4 polar=lowrank lr_scale=shape"),
+      limuon("gpt:classroom", "lowrank", "8", "shape", "0.03", "0.6", kRank,
+             "limuon beta=0.6 rank=8 polar=lowrank lr_scale=shape"),
+      limuon("gpt:classroom", "lowrank", "16", "shape", "0.03", "0.6", kRank,
+             "limuon beta=0.6 rank=16 polar=lowrank lr_scale=shape"),
+      limuon("gpt:classroom", "lowrank", "1", "match_adamw_rms_rank", "0.003", "0.6", kRank,
+             "limuon beta=0.6 rank=1 polar=lowrank lr_scale=match_adamw_rms_rank"),
+      limuon("gpt:classroom", "lowrank", "4", "match_adamw_rms_rank", "0.003", "0.6", kRank,
+             "limuon beta=0.6 rank=4 polar=lowrank lr_scale=match_adamw_rms_rank"),
       limuon("gpt:classroom", "lowrank", "8", "match_adamw_rms_rank", "0.003", "0.6", kRank,
              "limuon beta=0.6 rank=8 polar=lowrank lr_scale=match_adamw_rms_rank"),
+      limuon("gpt:classroom", "lowrank", "16", "match_adamw_rms_rank", "0.01", "0.6", kRank,
+             "limuon beta=0.6 rank=16 polar=lowrank lr_scale=match_adamw_rms_rank"),
       // Experiment 2, the classroom ViT on Fashion-MNIST, chosen by validation loss. Rank 8 with the
       // rank-aware scale won at its grid's edge: no entry.
       muon("vit:classroom", "0.005", kVit, "muon polar=newton_schulz lr_scale=shape"),
@@ -56,12 +71,29 @@ const std::vector<TunedSettings>& tuned_settings() {
              "limuon beta=0.6 rank=0 polar=svd lr_scale=shape"),
       limuon("vit:classroom", "lowrank", "8", "shape", "0.03", "0.6", kVit,
              "limuon beta=0.6 rank=8 polar=lowrank lr_scale=shape"),
-      // Experiment 3, the classroom Qwen2-style decoder: its baselines and LiMuon's dense option so far.
-      muon("qwen2:classroom", "0.005", kQwen2, "muon polar=newton_schulz"),
+      // Experiment 3, the classroom Qwen2-style decoder.
+      muon("qwen2:classroom", "0.005", kQwen2, "muon polar=newton_schulz lr_scale=shape"),
       adamw("qwen2:classroom", "0.003", kQwen2),
       limuon("qwen2:classroom", "newton_schulz", "0", "shape", "0.01", "0.6", kQwen2,
-             "limuon beta=0.6 polar=newton_schulz"),
-      limuon("qwen2:classroom", "svd", "0", "shape", "0.01", "0.6", kQwen2, "limuon beta=0.6 polar=svd"),
+             "limuon beta=0.6 rank=0 polar=newton_schulz lr_scale=shape"),
+      limuon("qwen2:classroom", "svd", "0", "shape", "0.01", "0.6", kQwen2,
+             "limuon beta=0.6 rank=0 polar=svd lr_scale=shape"),
+      limuon("qwen2:classroom", "lowrank", "1", "shape", "0.03", "0.6", kQwen2,
+             "limuon beta=0.6 rank=1 polar=lowrank lr_scale=shape"),
+      limuon("qwen2:classroom", "lowrank", "4", "shape", "0.03", "0.6", kQwen2,
+             "limuon beta=0.6 rank=4 polar=lowrank lr_scale=shape"),
+      limuon("qwen2:classroom", "lowrank", "8", "shape", "0.01", "0.6", kQwen2,
+             "limuon beta=0.6 rank=8 polar=lowrank lr_scale=shape"),
+      limuon("qwen2:classroom", "lowrank", "16", "shape", "0.01", "0.6", kQwen2,
+             "limuon beta=0.6 rank=16 polar=lowrank lr_scale=shape"),
+      limuon("qwen2:classroom", "lowrank", "1", "match_adamw_rms_rank", "0.003", "0.6", kQwen2,
+             "limuon beta=0.6 rank=1 polar=lowrank lr_scale=match_adamw_rms_rank"),
+      limuon("qwen2:classroom", "lowrank", "4", "match_adamw_rms_rank", "0.003", "0.6", kQwen2,
+             "limuon beta=0.6 rank=4 polar=lowrank lr_scale=match_adamw_rms_rank"),
+      limuon("qwen2:classroom", "lowrank", "8", "match_adamw_rms_rank", "0.003", "0.6", kQwen2,
+             "limuon beta=0.6 rank=8 polar=lowrank lr_scale=match_adamw_rms_rank"),
+      limuon("qwen2:classroom", "lowrank", "16", "match_adamw_rms_rank", "0.01", "0.6", kQwen2,
+             "limuon beta=0.6 rank=16 polar=lowrank lr_scale=match_adamw_rms_rank"),
   };
   return table;
 }
