@@ -6,22 +6,23 @@ namespace limuon::train {
 
 namespace {
 
-// The modes the experiments tune, one constructor each: the table below then reads as data.
-TunedSettings muon(const char* model, const char* lr, const char* report, const char* method) {
+// The modes the experiments tune, one constructor each: the table below then reads as data. Each names its
+// method as the reports label it: the optimizer, then the settings that tell its runs apart, in that order.
+TunedSettings muon(const char* model, const char* lr, const char* report) {
   return {model, {{"optimizer", "muon"}, {"polar", "newton_schulz"}, {"lr_scale", "shape"}}, {{"lr", lr}}, report,
-          method};
+          "muon polar=newton_schulz lr_scale=shape"};
 }
 TunedSettings adamw(const char* model, const char* adamw_lr, const char* report) {
   return {model, {{"optimizer", "adamw"}}, {{"adamw_lr", adamw_lr}}, report, "adamw"};
 }
 // LiMuon's dense option (rank 0, polar newton_schulz or svd) or its light one (rank r, polar lowrank).
 TunedSettings limuon(const char* model, const char* polar, const char* rank, const char* lr_scale, const char* lr,
-                     const char* beta, const char* report, const char* method) {
+                     const char* beta, const char* report) {
   return {model,
           {{"optimizer", "limuon"}, {"polar", polar}, {"rank", rank}, {"lr_scale", lr_scale}},
           {{"lr", lr}, {"beta", beta}},
           report,
-          method};
+          std::string("limuon beta=") + beta + " rank=" + rank + " polar=" + polar + " lr_scale=" + lr_scale};
 }
 
 constexpr const char* kGpt = "experiments/results/gpt/report.md";
@@ -39,61 +40,38 @@ const std::vector<TunedSettings>& tuned_settings() {
   static const std::vector<TunedSettings> table = {
       // Experiment 1, the classroom GPT (beta from the beta sweep at lr 0.01, then the lr at that beta), and
       // experiment 5 for the light LiMuon at each rank and lr scale (the app starts with rank 8, rank-aware).
-      muon("gpt:classroom", "0.01", kGpt, "muon polar=newton_schulz lr_scale=shape"),
+      muon("gpt:classroom", "0.01", kGpt),
       adamw("gpt:classroom", "0.003", kGpt),
-      limuon("gpt:classroom", "newton_schulz", "0", "shape", "0.02", "0.6", kGpt,
-             "limuon beta=0.6 rank=0 polar=newton_schulz lr_scale=shape"),
-      limuon("gpt:classroom", "svd", "0", "shape", "0.02", "0.6", kGpt,
-             "limuon beta=0.6 rank=0 polar=svd lr_scale=shape"),
-      limuon("gpt:classroom", "lowrank", "1", "shape", "0.03", "0.6", kRank,
-             "limuon beta=0.6 rank=1 polar=lowrank lr_scale=shape"),
-      limuon("gpt:classroom", "lowrank", "4", "shape", "0.03", "0.6", kRank,
-             "limuon beta=0.6 rank=4 polar=lowrank lr_scale=shape"),
-      limuon("gpt:classroom", "lowrank", "8", "shape", "0.03", "0.6", kRank,
-             "limuon beta=0.6 rank=8 polar=lowrank lr_scale=shape"),
-      limuon("gpt:classroom", "lowrank", "16", "shape", "0.03", "0.6", kRank,
-             "limuon beta=0.6 rank=16 polar=lowrank lr_scale=shape"),
-      limuon("gpt:classroom", "lowrank", "1", "match_adamw_rms_rank", "0.003", "0.6", kRank,
-             "limuon beta=0.6 rank=1 polar=lowrank lr_scale=match_adamw_rms_rank"),
-      limuon("gpt:classroom", "lowrank", "4", "match_adamw_rms_rank", "0.003", "0.6", kRank,
-             "limuon beta=0.6 rank=4 polar=lowrank lr_scale=match_adamw_rms_rank"),
-      limuon("gpt:classroom", "lowrank", "8", "match_adamw_rms_rank", "0.003", "0.6", kRank,
-             "limuon beta=0.6 rank=8 polar=lowrank lr_scale=match_adamw_rms_rank"),
-      limuon("gpt:classroom", "lowrank", "16", "match_adamw_rms_rank", "0.01", "0.6", kRank,
-             "limuon beta=0.6 rank=16 polar=lowrank lr_scale=match_adamw_rms_rank"),
+      limuon("gpt:classroom", "newton_schulz", "0", "shape", "0.02", "0.6", kGpt),
+      limuon("gpt:classroom", "svd", "0", "shape", "0.02", "0.6", kGpt),
+      limuon("gpt:classroom", "lowrank", "1", "shape", "0.03", "0.6", kRank),
+      limuon("gpt:classroom", "lowrank", "4", "shape", "0.03", "0.6", kRank),
+      limuon("gpt:classroom", "lowrank", "8", "shape", "0.03", "0.6", kRank),
+      limuon("gpt:classroom", "lowrank", "16", "shape", "0.03", "0.6", kRank),
+      limuon("gpt:classroom", "lowrank", "1", "match_adamw_rms_rank", "0.003", "0.6", kRank),
+      limuon("gpt:classroom", "lowrank", "4", "match_adamw_rms_rank", "0.003", "0.6", kRank),
+      limuon("gpt:classroom", "lowrank", "8", "match_adamw_rms_rank", "0.003", "0.6", kRank),
+      limuon("gpt:classroom", "lowrank", "16", "match_adamw_rms_rank", "0.01", "0.6", kRank),
       // Experiment 2, the classroom ViT on Fashion-MNIST, chosen by validation loss. Rank 8 with the
       // rank-aware scale won at its grid's edge: no entry.
-      muon("vit:classroom", "0.005", kVit, "muon polar=newton_schulz lr_scale=shape"),
+      muon("vit:classroom", "0.005", kVit),
       adamw("vit:classroom", "3e-04", kVit),
-      limuon("vit:classroom", "newton_schulz", "0", "shape", "0.02", "0.6", kVit,
-             "limuon beta=0.6 rank=0 polar=newton_schulz lr_scale=shape"),
-      limuon("vit:classroom", "svd", "0", "shape", "0.01", "0.6", kVit,
-             "limuon beta=0.6 rank=0 polar=svd lr_scale=shape"),
-      limuon("vit:classroom", "lowrank", "8", "shape", "0.03", "0.6", kVit,
-             "limuon beta=0.6 rank=8 polar=lowrank lr_scale=shape"),
+      limuon("vit:classroom", "newton_schulz", "0", "shape", "0.02", "0.6", kVit),
+      limuon("vit:classroom", "svd", "0", "shape", "0.01", "0.6", kVit),
+      limuon("vit:classroom", "lowrank", "8", "shape", "0.03", "0.6", kVit),
       // Experiment 3, the classroom Qwen2-style decoder.
-      muon("qwen2:classroom", "0.005", kQwen2, "muon polar=newton_schulz lr_scale=shape"),
+      muon("qwen2:classroom", "0.005", kQwen2),
       adamw("qwen2:classroom", "0.003", kQwen2),
-      limuon("qwen2:classroom", "newton_schulz", "0", "shape", "0.01", "0.6", kQwen2,
-             "limuon beta=0.6 rank=0 polar=newton_schulz lr_scale=shape"),
-      limuon("qwen2:classroom", "svd", "0", "shape", "0.01", "0.6", kQwen2,
-             "limuon beta=0.6 rank=0 polar=svd lr_scale=shape"),
-      limuon("qwen2:classroom", "lowrank", "1", "shape", "0.03", "0.6", kQwen2,
-             "limuon beta=0.6 rank=1 polar=lowrank lr_scale=shape"),
-      limuon("qwen2:classroom", "lowrank", "4", "shape", "0.03", "0.6", kQwen2,
-             "limuon beta=0.6 rank=4 polar=lowrank lr_scale=shape"),
-      limuon("qwen2:classroom", "lowrank", "8", "shape", "0.01", "0.6", kQwen2,
-             "limuon beta=0.6 rank=8 polar=lowrank lr_scale=shape"),
-      limuon("qwen2:classroom", "lowrank", "16", "shape", "0.01", "0.6", kQwen2,
-             "limuon beta=0.6 rank=16 polar=lowrank lr_scale=shape"),
-      limuon("qwen2:classroom", "lowrank", "1", "match_adamw_rms_rank", "0.003", "0.6", kQwen2,
-             "limuon beta=0.6 rank=1 polar=lowrank lr_scale=match_adamw_rms_rank"),
-      limuon("qwen2:classroom", "lowrank", "4", "match_adamw_rms_rank", "0.003", "0.6", kQwen2,
-             "limuon beta=0.6 rank=4 polar=lowrank lr_scale=match_adamw_rms_rank"),
-      limuon("qwen2:classroom", "lowrank", "8", "match_adamw_rms_rank", "0.003", "0.6", kQwen2,
-             "limuon beta=0.6 rank=8 polar=lowrank lr_scale=match_adamw_rms_rank"),
-      limuon("qwen2:classroom", "lowrank", "16", "match_adamw_rms_rank", "0.01", "0.6", kQwen2,
-             "limuon beta=0.6 rank=16 polar=lowrank lr_scale=match_adamw_rms_rank"),
+      limuon("qwen2:classroom", "newton_schulz", "0", "shape", "0.01", "0.6", kQwen2),
+      limuon("qwen2:classroom", "svd", "0", "shape", "0.01", "0.6", kQwen2),
+      limuon("qwen2:classroom", "lowrank", "1", "shape", "0.03", "0.6", kQwen2),
+      limuon("qwen2:classroom", "lowrank", "4", "shape", "0.03", "0.6", kQwen2),
+      limuon("qwen2:classroom", "lowrank", "8", "shape", "0.01", "0.6", kQwen2),
+      limuon("qwen2:classroom", "lowrank", "16", "shape", "0.01", "0.6", kQwen2),
+      limuon("qwen2:classroom", "lowrank", "1", "match_adamw_rms_rank", "0.003", "0.6", kQwen2),
+      limuon("qwen2:classroom", "lowrank", "4", "match_adamw_rms_rank", "0.003", "0.6", kQwen2),
+      limuon("qwen2:classroom", "lowrank", "8", "match_adamw_rms_rank", "0.003", "0.6", kQwen2),
+      limuon("qwen2:classroom", "lowrank", "16", "match_adamw_rms_rank", "0.01", "0.6", kQwen2),
   };
   return table;
 }
