@@ -47,6 +47,8 @@ class Report : public limuon::testing::ScratchDirTest {
       points.push_back({s, wall, "train_loss", 3.0});
       points.push_back({s, wall, "grad_evals", grads_per_step * double(s)});
       points.push_back({s, wall, "step_ms", double(s % 4 + 1)});  // 2, 3, 4, 1, 2, ...: median 2.5
+      // LiMuon waited for a core 0.25 ms a step: 25 ms of its 250 ms of steps, a share of 0.1.
+      if (k.optimizer == "limuon") points.push_back({s, wall, "cpu_wait_ms", 0.25});
       if (s % 25 == 0) {
         points.push_back({s, wall, "val_loss", 3.0 - k.slope * double(s) / 100});
         points.push_back({s, wall, "state_bytes", k.optimizer == "adamw" ? 800.0 : 400.0});
@@ -152,6 +154,9 @@ TEST(ReportValues, UnevenStepTimesWithinAMethodAreNamed) {
             std::string::npos)
       << text;
   EXPECT_EQ(text.find("adamw 100 to 120"), std::string::npos) << text;
+  // None of these runs recorded its wait for a core, and the text does not pretend otherwise.
+  EXPECT_NE(text.find("- Waiting for a core: not recorded by these runs' builds"), std::string::npos) << text;
+  EXPECT_EQ(text.find("**Runs waited for a core.**"), std::string::npos) << text;
 }
 
 TEST_F(Report, EachMethodIsJudgedAtTheLearningRateThatWonOnItsOwnGrid) {
@@ -207,6 +212,11 @@ TEST_F(Report, MethodsAreComparedWhereEveryChosenRunArrived) {
   EXPECT_NEAR(limuon.at[2].std, 0.06 / std::sqrt(2.0), 1e-12);
   EXPECT_EQ(limuon.peak_rss_bytes.mean, 3e6);
   EXPECT_EQ(limuon.median_step_ms.mean, 2.5);
+  for (const auto& run : curves)  // only LiMuon's runs recorded their wait for a core
+    if (run.config.optimizer == "limuon" && run.status == "finished")
+      EXPECT_NEAR(run.cpu_wait_share.value_or(-1), 0.1, 1e-12);
+    else
+      EXPECT_FALSE(run.cpu_wait_share) << run.run_id;
   EXPECT_NEAR(limuon.energy_fraction.mean, 0.7, 1e-12);
   EXPECT_EQ(muon.energy_fraction.n, 0);
 }
@@ -240,6 +250,7 @@ TEST_F(Report, TheTextSaysWhereEveryNumberComesFromAndWhoWon) {
   input.title = "Report: known";
   input.command = "limuon-lab report known.toml --db runs.db --out out";
   input.provenance = limuon::report::provenance_of(db.runs());
+  limuon::report::add_curve_totals(input.provenance, curves);
   EXPECT_EQ(input.provenance.judged, 10);
   EXPECT_EQ(input.provenance.unjudged, 1);
   limuon::report::MetricSection section;
@@ -253,6 +264,12 @@ TEST_F(Report, TheTextSaysWhereEveryNumberComesFromAndWhoWon) {
   has("- Measured: 2026-11-30 to 2026-12-01.");
   has("- Machine: Test CPU, 2 cores, OpenBLAS kernel Haswell.");
   has("- Commit: abc.");
+  // Muon 4 x 10 s, AdamW 3 x 6 s and 3.6 s (diverged at step 60), LiMuon 2 x 20 s; the running run not at all.
+  EXPECT_NEAR(input.provenance.run_seconds, 101.6, 1e-9);
+  has("- Waiting for a core: recorded by 2 of 10 runs; the most any run's training thread waited was 10.0% of its "
+      "step time.");
+  has("**Runs waited for a core.** The training threads of some runs were ready to compute but waited for a free "
+      "core (limuon up to 10% of their step time)");
   has("10 judged");
   has("1 not finished yet");
   has("| at 100 steps | at 100 gradients | at 6.0 s |");

@@ -5,6 +5,7 @@
 #include "../engine/src/train/spectra.hpp"  // the engine's private spectrum helpers, for one unit test
 #include "limuon/limuon.hpp"
 #include "limuon/models/model.hpp"
+#include "limuon/util/cpu_wait.hpp"
 
 #include <filesystem>
 #include <map>
@@ -130,6 +131,14 @@ TEST(Trainer, LiMuonRunLearnsAndReportsEverything) {
   for (const auto& [step, value] : series(events, "grad_evals")) EXPECT_EQ(value, 2.0 * double(step));
   for (const auto& [step, value] : series(events, "samples")) EXPECT_EQ(value, 8.0 * double(step));
   for (const auto& [step, value] : series(events, "lr")) EXPECT_EQ(value, 0.02);
+  if (limuon::thread_cpu_wait_ms()) {  // where the kernel keeps it: the wait is a part of each step
+    expect_consecutive_steps(series(events, "cpu_wait_ms"), 60, "cpu_wait_ms");
+    const auto step_ms = series(events, "step_ms");
+    for (const auto& [step, value] : series(events, "cpu_wait_ms")) {
+      EXPECT_GE(value, 0) << "at step " << step;
+      EXPECT_LE(value, step_ms.at(step) + 1.0) << "at step " << step;
+    }
+  }
   for (const char* name : {"grad_norm/matrices", "grad_norm/others", "update_norm"})
     for (const auto& [step, value] : series(events, name))
       EXPECT_TRUE(std::isfinite(value) && value > 0) << name << " at step " << step << " = " << value;

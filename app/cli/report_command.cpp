@@ -90,9 +90,7 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
     if (auto rank = write_rank_figure(section, curves, out_dir)) section.figures.push_back(*rank);
     if (metric == metrics.front())
       if (auto spectra = write_spectra_figure(section, db, out_dir)) section.figures.push_back(*spectra);
-    if (input.sections.empty())
-      for (const auto& c : curves)
-        if (report::is_judged(c)) input.provenance.run_seconds += c.end.wall_s;
+    if (input.sections.empty()) report::add_curve_totals(input.provenance, curves);
     input.sections.push_back(std::move(section));
   }
   write_file(fs::path(out_dir) / "report.md", report::render_markdown(input));

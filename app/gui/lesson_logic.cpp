@@ -27,7 +27,9 @@ LessonPlot plot_of(const std::string& view) {
             {"grad_norm/matrices", "grad_norm/others"}, true, true};
   if (view == "update_norm") return {LessonPlotKind::metrics, "Update norm", {"update_norm"}, true, true};
   if (view == "lr") return {LessonPlotKind::metrics, "Learning rate", {"lr"}, true, false};
-  if (view == "step_ms") return {LessonPlotKind::metrics, "Step time (ms)", {"step_ms"}, false, true};
+  if (view == "step_ms")
+    return {LessonPlotKind::metrics, "Step time (ms; waiting for a core lighter)", {"step_ms", "cpu_wait_ms"}, false,
+            true};
   if (view == "state_bytes") return {LessonPlotKind::metrics, "Optimizer state (bytes)", {"state_bytes"}, false, false};
   if (view == "rss_bytes") return {LessonPlotKind::metrics, "Resident memory (bytes)", {"rss_bytes"}, false, false};
   return {LessonPlotKind::metrics, "", {}, false, false};

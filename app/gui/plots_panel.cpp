@@ -25,7 +25,7 @@ const std::vector<PlotSpec>& plot_specs() {
       {"Gradient norm (matrices; AdamW group lighter)", {"grad_norm/matrices", "grad_norm/others"}, true, true},
       {"Update norm", {"update_norm"}, true, true},
       {"Learning rate", {"lr"}, true, false},
-      {"Step time (ms)", {"step_ms"}, false, true},
+      {"Step time (ms; waiting for a core lighter)", {"step_ms", "cpu_wait_ms"}, false, true},
       {"Optimizer state (bytes)", {"state_bytes"}, false, false},
       {"Resident memory (bytes)", {"rss_bytes"}, false, false},
       {"Validation accuracy (top-1: label, or next token)", {"val_acc"}, false, false},

@@ -89,6 +89,9 @@ std::vector<Method> group_methods(const std::vector<RunCurve>& runs, bool higher
           method.min_step_ms = std::isnan(method.min_step_ms) ? *ms : std::min(method.min_step_ms, *ms);
           method.max_step_ms = std::isnan(method.max_step_ms) ? *ms : std::max(method.max_step_ms, *ms);
         }
+        if (const auto share = find_run(runs, id)->cpu_wait_share)
+          method.max_cpu_wait_share =
+              std::isnan(method.max_cpu_wait_share) ? *share : std::max(method.max_cpu_wait_share, *share);
         const auto v = final_value(*find_run(runs, id));
         if (v)
           sum += *v, ++n;

@@ -61,6 +61,14 @@ RunCurve load_run_curve(const store::Store& store, const store::RunRecord& recor
     const size_t n = v.size();
     run.median_step_ms = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
   }
+  // Both are written at every step, so the sums cover the same steps.
+  const auto waits = store.series(record.id, "cpu_wait_ms");
+  if (!waits.empty()) {
+    double waited = 0, stepped = 0;
+    for (const auto& p : waits) waited += p.value;
+    for (const auto& p : step_ms) stepped += p.value;
+    if (stepped > 0) run.cpu_wait_share = waited / stepped;
+  }
   const auto spectra = store.spectra(record.id);
   int64_t last_step = -1;
   for (const auto& s : spectra)

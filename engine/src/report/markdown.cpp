@@ -147,6 +147,24 @@ void step_time_warning(std::ostringstream& out, const MetricSection& section) {
          "gradient evaluations do not.\n";
 }
 
+// A thread that waits for a core while it steps shares the machine with more work than it has cores (two
+// one-thread runs on two cores never wait for each other), so its step times and the wall-time column are
+// slower than the machine. A few percent is the scheduler's ordinary noise.
+constexpr double kSharedCpuWait = 0.05;
+
+void cpu_wait_warning(std::ostringstream& out, const MetricSection& section) {
+  std::string waited;
+  for (const auto& method : section.methods)
+    if (method.max_cpu_wait_share > kSharedCpuWait)
+      waited += (waited.empty() ? "" : "; ") + method.label + " up to " +
+                printf_text("%.0f%%", 100 * method.max_cpu_wait_share);
+  if (waited.empty()) return;
+  out << "\n**Runs waited for a core.** The training threads of some runs were ready to compute but waited for "
+         "a free core (" << waited << " of their step time): other work held the cores while they ran (another "
+         "program, or more threads than cores), so their step times and the wall-time column are slower than "
+         "this machine can do. Steps and gradient evaluations are not affected.\n";
+}
+
 void lr_table(std::ostringstream& out, const MetricSection& section) {
   out << "| method | lr | seeds | without a final value | mean final " << metric_title(section.metric) << " |\n";
   out << "|---|---|---|---|---|\n";
@@ -208,6 +226,16 @@ Provenance provenance_of(const std::vector<store::RunRecord>& runs) {
   return p;
 }
 
+void add_curve_totals(Provenance& p, const std::vector<RunCurve>& curves) {
+  for (const auto& c : curves) {
+    if (!is_judged(c)) continue;
+    p.run_seconds += c.end.wall_s;
+    if (!c.cpu_wait_share) continue;
+    ++p.cpu_wait_recorded;
+    p.max_cpu_wait_share = std::max(p.max_cpu_wait_share, *c.cpu_wait_share);
+  }
+}
+
 std::string render_markdown(const ReportInput& input) {
   std::ostringstream out;
   const Provenance& p = input.provenance;
@@ -221,6 +249,13 @@ std::string render_markdown(const ReportInput& input) {
   if (p.run_seconds > 0)
     out << "- Run time: " << printf_text("%.1f", p.run_seconds / 3600) << " h, the runs' wall times added up (runs in "
         << "parallel overlap).\n";
+  out << "- Waiting for a core: ";
+  if (p.cpu_wait_recorded == 0)
+    out << "not recorded by these runs' builds, so this report cannot tell whether other programs shared the "
+           "machine.\n";
+  else
+    out << "recorded by " << p.cpu_wait_recorded << " of " << p.judged << " runs; the most any run's training "
+        << "thread waited was " << printf_text("%.1f%%", 100 * p.max_cpu_wait_share) << " of its step time.\n";
   out << "- Machine: " << (p.machines.empty() ? "n/a" : join(p.machines, "; ")) << ".\n";
   out << "- Commit: " << (p.commits.empty() ? "n/a" : join(p.commits, ", ")) << ".\n";
   out << "- Each method (every setting but the learning rate and the seed) is shown at the learning rate that "
@@ -238,6 +273,7 @@ std::string render_markdown(const ReportInput& input) {
     out << "\n";
     verdicts(out, section);
     step_time_warning(out, section);
+    cpu_wait_warning(out, section);
     for (const auto& figure : section.figures)
       out << "\n![" << figure.caption << "](" << figure.file << ")\n\n*" << figure.caption << "*\n";
     out << "\n### Learning rates tried\n\n";

@@ -15,6 +15,7 @@
 #include "limuon/data/batches.hpp"
 #include "limuon/models/model.hpp"
 #include "limuon/optim/state_bytes.hpp"
+#include "limuon/util/cpu_wait.hpp"
 #include "limuon/util/threads.hpp"
 #include "limuon/train/checkpoint.hpp"
 #include "limuon/train/optimizer_factory.hpp"
@@ -296,9 +297,11 @@ void Trainer::run() {
       };
       const std::vector<at::Tensor> before = measure ? snapshot(all_params) : std::vector<at::Tensor>{};
 
+      const std::optional<double> waited_before = thread_cpu_wait_ms();
       const auto t0 = Clock::now();
       const double loss = opt.step(closure).item<double>();
       const double step_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      const std::optional<double> waited_after = thread_cpu_wait_ms();
       step_ = t + 1;
       grad_evals_ += calls;
       samples_ += c.batch_size;
@@ -308,6 +311,8 @@ void Trainer::run() {
       emit(s, "train_loss", loss);
       emit(s, "lr", opt.param_groups()[0].options().get_lr());
       emit(s, "step_ms", step_ms);
+      // Part of step_ms when other work held the cores: the step's own cost is step_ms minus this.
+      if (waited_before && waited_after) emit(s, "cpu_wait_ms", *waited_after - *waited_before);
       emit(s, "grad_evals", static_cast<double>(grad_evals_.load()));
       emit(s, "samples", static_cast<double>(samples_.load()));
       emit(s, "grad_norm/matrices", norm_matrices);

@@ -36,6 +36,9 @@ struct RunCurve {
   std::optional<double> state_bytes;     // optimizer state, as last recorded
   std::optional<double> peak_rss_bytes;  // the largest resident memory recorded
   std::optional<double> median_step_ms;
+  // The share of its step time the run's training thread spent waiting for a free core (cpu_wait_ms over
+  // step_ms, summed over its steps); unset for runs from builds that did not record the wait.
+  std::optional<double> cpu_wait_share;
   // LiMuon rank-r: the share of the momentum's energy its rank-r factors keep, |M_hat|^2 / |M|^2, averaged
   // over the matrices of the last step that recorded spectra.
   std::optional<double> energy_fraction;

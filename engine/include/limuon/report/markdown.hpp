@@ -17,11 +17,17 @@ struct Provenance {
   std::string first_date, last_date;  // "2026-12-02": the first start and the last finish
   int judged = 0;                     // finished, diverged or failed
   int unjudged = 0;                   // queued, running or stopped: left out
-  double run_seconds = 0;             // the judged runs' wall times added up (the caller's: needs curves)
+  // From the curves (add_curve_totals): the judged runs' wall times added up; how many of them recorded
+  // their wait for a core, and the largest share of its step time any of them waited.
+  double run_seconds = 0;
+  int cpu_wait_recorded = 0;
+  double max_cpu_wait_share = 0;
 };
 // From the runs' records (versions_json, started_at, finished_at, status); runs recorded before the
 // machine was stored count as "machine not recorded".
 Provenance provenance_of(const std::vector<store::RunRecord>& runs);
+// Adds the judged curves' wall times and waits for a core to `p`; call it once, with one metric's curves.
+void add_curve_totals(Provenance& p, const std::vector<RunCurve>& curves);
 
 struct Figure {
   std::string file;  // relative to the report
