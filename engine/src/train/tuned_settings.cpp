@@ -52,17 +52,18 @@ const std::vector<TunedSettings>& tuned_settings() {
       limuon("gpt:classroom", "lowrank", "4", "match_adamw_rms_rank", "0.003", "0.6", kRank),
       limuon("gpt:classroom", "lowrank", "8", "match_adamw_rms_rank", "0.003", "0.6", kRank),
       limuon("gpt:classroom", "lowrank", "16", "match_adamw_rms_rank", "0.01", "0.6", kRank),
-      // Experiment 2, the classroom ViT on Fashion-MNIST, chosen by validation loss. Rank 1 won at the low
-      // edge of its grids: no entry.
+      // Experiment 2, the classroom ViT on Fashion-MNIST, chosen by validation loss.
       muon("vit:classroom", "0.005", kVit),
       adamw("vit:classroom", "3e-04", kVit),
       limuon("vit:classroom", "newton_schulz", "0", "shape", "0.02", "0.6", kVit),
       limuon("vit:classroom", "svd", "0", "shape", "0.02", "0.6", kVit),
+      limuon("vit:classroom", "lowrank", "1", "shape", "0.003", "0.6", kVit),
       limuon("vit:classroom", "lowrank", "4", "shape", "0.03", "0.6", kVit),
       limuon("vit:classroom", "lowrank", "8", "shape", "0.03", "0.6", kVit),
+      limuon("vit:classroom", "lowrank", "16", "shape", "0.01", "0.6", kVit),
+      limuon("vit:classroom", "lowrank", "1", "match_adamw_rms_rank", "3e-04", "0.6", kVit),
       limuon("vit:classroom", "lowrank", "4", "match_adamw_rms_rank", "0.003", "0.6", kVit),
       limuon("vit:classroom", "lowrank", "8", "match_adamw_rms_rank", "0.003", "0.6", kVit),
-      limuon("vit:classroom", "lowrank", "16", "shape", "0.01", "0.6", kVit),
       limuon("vit:classroom", "lowrank", "16", "match_adamw_rms_rank", "0.01", "0.6", kVit),
       // Experiment 3, the classroom Qwen2-style decoder.
       muon("qwen2:classroom", "0.005", kQwen2),
