@@ -39,7 +39,7 @@ struct Method {
   double min_step_ms = std::numeric_limits<double>::quiet_NaN();
   double max_step_ms = std::numeric_limits<double>::quiet_NaN();
   // The most any of its judged runs waited for a free core, as a share of its step time (RunCurve::
-  // cpu_wait_share): above a few percent, another program held the cores. NaN when no run recorded it.
+  // cpu_wait_share): above a few percent, other work held the cores. NaN when no run recorded it.
   double max_cpu_wait_share = std::numeric_limits<double>::quiet_NaN();
   // The winner is the smallest or the largest lr tried (of two or more): the optimum may lie outside the grid.
   bool best_at_edge() const { return lrs.size() >= 2 && (best == 0 || best + 1 == static_cast<int>(lrs.size())); }
